@@ -1,0 +1,53 @@
+"""Liveness and readiness checks, answered by `HealthProbeMiddleware`.
+
+Liveness says only that the process answers: it touches no dependency, so a database outage never
+makes an orchestrator restart healthy processes. Readiness says whether this process can serve:
+the database answers, no migration is unapplied, and the cache answers when one is shared.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+# Migrations do not become unapplied under a running process; once all are seen applied, the
+# (slow) migration-graph check is skipped for the life of the process.
+_migrations_seen_applied = False
+
+
+def _database() -> str:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _migrations() -> str:
+    global _migrations_seen_applied
+    if not _migrations_seen_applied:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if plan:
+            return f"error: {len(plan)} unapplied migration(s)"
+        _migrations_seen_applied = True
+    return "ok"
+
+
+def _cache() -> str:
+    if not settings.REDIS_URL:
+        return "skipped"
+    cache.set("readyz", "1", timeout=5)
+    return "ok" if cache.get("readyz") == "1" else "error: cache did not return the value set"
+
+
+def readiness() -> tuple[bool, dict[str, str]]:
+    checks: dict[str, str] = {}
+    for name, check in (("database", _database), ("migrations", _migrations), ("cache", _cache)):
+        if name == "migrations" and checks["database"] != "ok":
+            checks[name] = "skipped"
+            continue
+        try:
+            checks[name] = check()
+        except Exception as exc:  # any failure of a dependency means "not ready", never a 500
+            checks[name] = f"error: {type(exc).__name__}"
+    ready = all(result in {"ok", "skipped"} for result in checks.values())
+    return ready, checks

@@ -1,0 +1,62 @@
+"""The release steps start.sh runs before gunicorn, in one process (one Django start-up, not three).
+
+Several replicas may start at once: on PostgreSQL the steps run under an advisory lock, so one
+replica migrates while the others wait and then find nothing left to do.
+"""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+
+# Any fixed number, the same for every replica of this project: it names the lock.
+ADVISORY_LOCK_ID = 0x5EED_0001
+
+
+class Command(BaseCommand):
+    help = "Wait for the database, then collectstatic and migrate (each switchable by STARTUP_*)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._wait_for_database(settings.STARTUP_DB_WAIT_SECONDS)
+        with self._exclusive():
+            if settings.STARTUP_COLLECTSTATIC:
+                call_command("collectstatic", interactive=False, verbosity=0)
+                self.stdout.write("prepare: static files collected")
+            if settings.STARTUP_MIGRATE:
+                call_command("migrate", interactive=False, verbosity=0)
+                self.stdout.write("prepare: migrations applied")
+
+    def _wait_for_database(self, timeout: int) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                connection.ensure_connection()
+                return
+            except OperationalError as exc:
+                if time.monotonic() >= deadline:
+                    where = connection.settings_dict.get("HOST") or connection.settings_dict.get("NAME")
+                    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                    raise CommandError(
+                        f"The database ({where}) did not answer within {timeout}s (STARTUP_DB_WAIT_SECONDS): {reason}"
+                    ) from exc
+                time.sleep(0.5)
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_ID])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_ID])

@@ -1,0 +1,7 @@
+"""Teaches drf-spectacular that our JWT class is simplejwt's Bearer scheme (it matches exact classes only)."""
+
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+
+
+class CachedUserJWTScheme(SimpleJWTScheme):
+    target_class = "apps.users.authentication.CachedUserJWTAuthentication"

@@ -1,0 +1,104 @@
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from apps.users import services
+from apps.users.models import User
+from apps.users.permissions import RegistrationOpen
+from apps.users.serializers import (
+    LogoutSerializer,
+    PasswordChangeSerializer,
+    RegistrationSerializer,
+    TokenRefreshSerializer,
+    UserSerializer,
+)
+
+
+class AuthThrottleMixin:
+    """The strict `auth` rate for endpoints that check a password or take a credential."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+@extend_schema(tags=["auth"])
+class TokenObtainView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
+    """Exchange email and password for an access and a refresh token."""
+
+
+@extend_schema(tags=["auth"])
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    """Exchange a refresh token for a new access token (and a new refresh token: the old one is revoked)."""
+
+    serializer_class = TokenRefreshSerializer  # type: ignore[assignment]
+
+
+@extend_schema(tags=["auth"])
+class TokenVerifyView(jwt_views.TokenVerifyView):
+    """Check that a token is valid and not revoked."""
+
+
+@extend_schema(tags=["auth"], request=LogoutSerializer, responses={204: OpenApiResponse(description="Logged out.")})
+class LogoutView(AuthThrottleMixin, APIView):
+    """Revoke a refresh token. Holding the refresh token is the credential, so no access token is needed."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # A bad refresh token is a 401 with a challenge, as on simplejwt's own token views.
+        return 'Bearer realm="api"'
+
+    def post(self, request: Request) -> Response:
+        serializer = LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            RefreshToken(serializer.validated_data["refresh"]).blacklist()
+        except TokenError as exc:
+            raise InvalidToken(str(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["auth"], request=RegistrationSerializer, responses={201: UserSerializer})
+class RegistrationView(AuthThrottleMixin, APIView):
+    """Create an account. REGISTRATION_ENABLED=False closes it (403)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [RegistrationOpen]
+
+    def post(self, request: Request) -> Response:
+        serializer = RegistrationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_create(**serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["users"])
+class MeView(generics.RetrieveUpdateAPIView):
+    """The authenticated user's own profile."""
+
+    serializer_class = UserSerializer
+
+    def get_object(self) -> User:
+        return self.request.user  # type: ignore[return-value]
+
+
+@extend_schema(
+    tags=["users"], request=PasswordChangeSerializer, responses={204: OpenApiResponse(description="Changed.")}
+)
+class PasswordChangeView(APIView):
+    """Change the password. Every token the user holds stops working: log in again."""
+
+    def post(self, request: Request) -> Response:
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_change_password(user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,62 @@
+"""gunicorn settings, read from the environment like everything else (documented in .env.example).
+
+start.sh runs `gunicorn --config config/gunicorn.py config.wsgi`. Defaults suit a container
+behind nginx: sync workers (nginx buffers slow clients, so a worker is never held by one), a
+worker count from the CPUs this process may use, and recycling to bound slow memory growth.
+"""
+
+import os
+from pathlib import Path
+
+from config.env import Env, boolean, choice, non_negative_int, positive_int
+
+env = Env(search_path=Path(__file__).resolve().parent.parent)
+
+_cpus = len(os.sched_getaffinity(0))
+
+bind = f"{env('HOST', cast=str, default='0.0.0.0')}:{env('PORT', cast=positive_int, default=8001)}"
+workers = env("WEB_CONCURRENCY", cast=positive_int, default=2 * _cpus + 1)
+worker_class = env("GUNICORN_WORKER_CLASS", cast=choice("sync", "gthread"), default="sync")
+threads = env("GUNICORN_THREADS", cast=positive_int, default=1)
+# A request running longer than this is killed; nginx's proxy_read_timeout is set just above it.
+timeout = env("GUNICORN_TIMEOUT", cast=positive_int, default=30)
+# On SIGTERM, in-flight requests get this long to finish (keep terminationGracePeriodSeconds above it).
+graceful_timeout = env("GUNICORN_GRACEFUL_TIMEOUT", cast=positive_int, default=25)
+# Above nginx's upstream keepalive_timeout, so nginx never reuses a connection gunicorn is closing.
+keepalive = env("GUNICORN_KEEPALIVE", cast=positive_int, default=75)
+max_requests = env("GUNICORN_MAX_REQUESTS", cast=non_negative_int, default=1000)
+max_requests_jitter = env("GUNICORN_MAX_REQUESTS_JITTER", cast=non_negative_int, default=100)
+# Who may set X-Forwarded-*: the nginx in front. "*" only when the network guarantees it.
+forwarded_allow_ips = env("FORWARDED_ALLOW_IPS", cast=str, default="127.0.0.1,::1")
+# Load the app once in the master: a configuration error stops the start with its message, and
+# workers share the loaded code (less memory, faster restarts).
+preload_app = env("GUNICORN_PRELOAD", cast=boolean, default=True)
+reload = env("GUNICORN_RELOAD", cast=boolean, default=False)
+# Heartbeat files on a disk-backed /tmp can stall workers under I/O load (gunicorn's FAQ).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+proc_name = "api"
+
+accesslog = "-"
+errorlog = "-"
+logger_class = "config.gunicorn_logger.AccessLogger"
+_log_format = env("LOG_FORMAT", cast=choice("json", "text"), default="json")
+_log_level = env("LOG_LEVEL", cast=choice("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO")
+loglevel = (_log_level or "INFO").lower()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "apps.core.logging.JsonFormatter"},
+        "text": {"()": "apps.core.logging.TextFormatter"},
+    },
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": _log_format or "json"},
+    },
+    "root": {"level": "INFO", "handlers": []},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stdout"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+    },
+}
+
+env.exit_if_invalid()
