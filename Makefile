@@ -45,6 +45,9 @@ lock: $(INSTALLED) ## Recompile requirements/*.txt from the .in files
 	$(PIP_COMPILE) --output-file requirements/production.txt requirements/production.in
 	$(PIP_COMPILE) --output-file requirements/development.txt requirements/development.in
 
+e2e: install ## End-to-end: start.sh, gunicorn, PostgreSQL and nginx for real, on loopback
+	$(BIN)/python -m pytest -m e2e tests/e2e
+
 schema: install ## Validate the OpenAPI schema (warnings fail)
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 

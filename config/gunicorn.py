@@ -35,6 +35,9 @@ reload = env("GUNICORN_RELOAD", cast=boolean, default=False)
 # Heartbeat files on a disk-backed /tmp can stall workers under I/O load (gunicorn's FAQ).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 proc_name = "api"
+# gunicorn's control socket lives at one path per user: replicas sharing a host (or a read-only
+# root filesystem) would trip over it, and signals already do what it offers.
+control_socket_disable = True
 
 accesslog = "-"
 errorlog = "-"

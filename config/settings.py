@@ -57,10 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Probes first: they answer before anything validates the Host header, so a kubelet or load
-    # balancer probing by IP address is not refused by ALLOWED_HOSTS.
-    "apps.core.middleware.HealthProbeMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
+    # Probes before anything validates the Host header, so a kubelet or load balancer probing
+    # by IP address is not refused by ALLOWED_HOSTS.
+    "apps.core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",

@@ -35,6 +35,12 @@ def _extra_fields(record: logging.LogRecord) -> dict[str, Any]:
     for key, value in vars(record).items():
         if key in _STANDARD_ATTRS or key.startswith("_"):
             continue
+        if key == "request":
+            # django.request attaches the request; its repr carries the query string, which may
+            # hold a token. Keep only what identifies the request.
+            fields["method"] = getattr(value, "method", None)
+            fields["path"] = getattr(value, "path", None)
+            continue
         if any(marker in key.lower() for marker in _SECRET_KEYS):
             value = "[redacted]"
         fields[key] = value

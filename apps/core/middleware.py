@@ -49,11 +49,10 @@ class RequestIdMiddleware:
         sent = request.headers.get("X-Request-ID", "")
         request_id = sent if _VALID_REQUEST_ID.match(sent) else uuid.uuid4().hex
         request.META[ENVIRON_REQUEST_ID] = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Cleared by apps.core.apps on request_finished, not here: Django logs a 4xx/5xx after
+        # the middleware chain returns, and that line must carry the id too.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -4,6 +4,7 @@ Several replicas may start at once: on PostgreSQL the steps run under an advisor
 replica migrates while the others wait and then find nothing left to do.
 """
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.db.migrations.executor import MigrationExecutor
+
+logger = logging.getLogger("apps.core.prepare")
 
 # Any fixed number, the same for every replica of this project: it names the lock.
 ADVISORY_LOCK_ID = 0x5EED_0001
@@ -26,10 +30,12 @@ class Command(BaseCommand):
         with self._exclusive():
             if settings.STARTUP_COLLECTSTATIC:
                 call_command("collectstatic", interactive=False, verbosity=0)
-                self.stdout.write("prepare: static files collected")
+                logger.info("static files collected", extra={"static_root": str(settings.STATIC_ROOT)})
             if settings.STARTUP_MIGRATE:
+                executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+                pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
                 call_command("migrate", interactive=False, verbosity=0)
-                self.stdout.write("prepare: migrations applied")
+                logger.info("migrations applied", extra={"migrations_applied": pending})
 
     def _wait_for_database(self, timeout: int) -> None:
         connection = connections[DEFAULT_DB_ALIAS]

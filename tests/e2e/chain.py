@@ -1,0 +1,331 @@
+"""Runs the real production chain on loopback: start.sh (gunicorn) on PostgreSQL, nginx in front.
+
+Used by the end-to-end tests and the benchmark. Everything listens on free 127.0.0.1 ports and
+lives in a temporary folder; each database it creates is dropped again.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_NAME = "api.test"
+POSTGRES_ADMIN_URL = os.environ.get("E2E_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+TEMPLATE_VARIABLES = (
+    "API_UPSTREAM",
+    "SERVER_NAME",
+    "HTTP_PORT",
+    "HTTPS_PORT",
+    "TLS_CERTIFICATE",
+    "TLS_CERTIFICATE_KEY",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def _admin_execute(statement: sql.Composable) -> None:
+    # CREATE and DROP DATABASE refuse to run in a transaction; psycopg2's `with connection` opens one.
+    connection = psycopg2.connect(POSTGRES_ADMIN_URL)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        connection.close()
+
+
+def create_database() -> str:
+    """A new, empty database; returns its URL."""
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+    _admin_execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    _admin_execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def query(url: str, statement: str) -> list[tuple[Any, ...]]:
+    connection = psycopg2.connect(url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            return list(cursor.fetchall())
+    finally:
+        connection.close()
+
+
+# --- Processes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Process:
+    popen: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def log_lines(self) -> list[str]:
+        return [line for line in self.log().splitlines() if line.strip()]
+
+    def signal(self, signum: int) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signum)
+
+    def stop(self, timeout: float = 30) -> int | None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+        return self.popen.returncode
+
+
+@dataclass
+class Api(Process):
+    port: int = 0
+    database_url: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def api_environment(database_url: str, port: int, workdir: Path, **overrides: str) -> dict[str, str]:
+    """Production-like settings, every value set explicitly so a developer's .env cannot leak in."""
+    path = f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}"
+    env = {
+        "PATH": path,
+        "HOME": os.environ.get("HOME", "/root"),
+        "LANG": "C.UTF-8",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "",
+        "ALLOWED_HOSTS": f"{SERVER_NAME},127.0.0.1",
+        "BEHIND_PROXY": "true",
+        "SECURE_SSL_REDIRECT": "true",
+        "SECURE_HSTS_SECONDS": "3600",
+        "SECURE_COOKIES": "true",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_RELOAD": "false",
+        "STATIC_ROOT": str(workdir / "static"),
+        "THROTTLE_ANON_RATE": "100000/min",
+        "THROTTLE_USER_RATE": "100000/min",
+        "THROTTLE_AUTH_RATE": "100000/min",
+    }
+    return env | overrides
+
+
+def start_api(database_url: str, workdir: Path, *, wait: bool = True, **overrides: str) -> Api:
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = int(overrides.pop("PORT", free_port()))
+    env = api_environment(database_url, port, workdir, **overrides)
+    log_path = workdir / f"api-{port}.log"
+    with log_path.open("wb") as log:
+        popen = subprocess.Popen(
+            [str(ROOT / "start.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    api = Api(popen=popen, log_path=log_path, port=port, database_url=database_url, env=env)
+    if wait:
+        wait_until_ready(api)
+    return api
+
+
+def wait_until_ready(api: Api, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if api.popen.poll() is not None:
+            raise RuntimeError(f"start.sh exited with {api.popen.returncode}:\n{api.log()}")
+        try:
+            if get(api.port, "/readyz", host="127.0.0.1").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    api.stop()
+    raise RuntimeError(f"the API did not become ready within {timeout}s:\n{api.log()}")
+
+
+@dataclass
+class Nginx(Process):
+    http_port: int = 0
+    https_port: int = 0
+    certificate: Path = Path()
+
+
+def render_template(values: dict[str, str]) -> str:
+    """What `envsubst` does with the variable list in the template's header."""
+    text = (ROOT / "nginx" / "api.conf.template").read_text()
+    for name in TEMPLATE_VARIABLES:
+        text = text.replace("${" + name + "}", values[name])
+    leftover = re.findall(r"\$\{[A-Z_]+\}", text)
+    assert not leftover, f"unrendered template variables: {leftover}"
+    return text
+
+
+def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
+    certificate, key = workdir / "tls.crt", workdir / "tls.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={SERVER_NAME}",
+         "-addext", f"subjectAltName=DNS:{SERVER_NAME}", "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
+def start_nginx(upstream_port: int, workdir: Path) -> Nginx:
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise RuntimeError("nginx is not installed (apt-get install nginx); the chain cannot be tested without it")
+    workdir.mkdir(parents=True, exist_ok=True)
+    certificate, key = self_signed_certificate(workdir)
+    http_port, https_port = free_port(), free_port()
+    site = render_template(
+        {
+            "API_UPSTREAM": f"127.0.0.1:{upstream_port}",
+            "SERVER_NAME": SERVER_NAME,
+            "HTTP_PORT": f"127.0.0.1:{http_port}",
+            "HTTPS_PORT": f"127.0.0.1:{https_port}",
+            "TLS_CERTIFICATE": str(certificate),
+            "TLS_CERTIFICATE_KEY": str(key),
+        }
+    )
+    # The rendered site points its access log at the system path; keep it in the work folder.
+    site = site.replace("/var/log/nginx/access.log", str(workdir / "nginx-access.log"))
+    (workdir / "api.conf").write_text(site)
+    user = "user root root;" if os.geteuid() == 0 else ""
+    (workdir / "nginx.conf").write_text(
+        f"""{user}
+worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    client_body_temp_path {workdir}/client_body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+    include {workdir}/api.conf;
+}}
+"""
+    )
+    check = subprocess.run([binary, "-t", "-c", str(workdir / "nginx.conf")], capture_output=True, text=True)
+    if check.returncode != 0:
+        raise RuntimeError(f"nginx -t refused the rendered config:\n{check.stderr}")
+    log_path = workdir / "nginx-stdout.log"
+    with log_path.open("wb") as log:
+        popen = subprocess.Popen(
+            [binary, "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    nginx = Nginx(popen=popen, log_path=log_path, http_port=http_port, https_port=https_port, certificate=certificate)
+    if not (wait_for_port(http_port, 10) and wait_for_port(https_port, 10)):
+        nginx.stop()
+        raise RuntimeError(f"nginx did not listen:\n{(workdir / 'nginx-error.log').read_text()}")
+    return nginx
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class _LoopbackHTTPSConnection(http.client.HTTPSConnection):
+    """Sends `Host` and TLS SNI for the name given, but always dials 127.0.0.1."""
+
+    def connect(self) -> None:
+        sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def tls_context(certificate: Path) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(certificate))
+
+
+def request(
+    method: str,
+    port: int,
+    path: str,
+    *,
+    host: str = SERVER_NAME,
+    tls: ssl.SSLContext | None = None,
+    headers: dict[str, str] | None = None,
+    body: Any = None,
+    timeout: float = 30,
+) -> Response:
+    connection: http.client.HTTPConnection
+    if tls is not None:
+        connection = _LoopbackHTTPSConnection(host, port, context=tls, timeout=timeout)
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    all_headers = {"Host": host, **(headers or {})}
+    payload = None
+    if body is not None:
+        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+        all_headers.setdefault("Content-Type", "application/json")
+    try:
+        connection.request(method, path, body=payload, headers=all_headers)
+        response = connection.getresponse()
+        return Response(response.status, response.headers, response.read())
+    finally:
+        connection.close()
+
+
+def get(port: int, path: str, **kwargs: Any) -> Response:
+    return request("GET", port, path, **kwargs)
+
+
+def json_lines(lines: list[str]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in lines]
