@@ -12,7 +12,7 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --str
 	--no-emit-find-links --no-emit-index-url
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install run test lint format lock check-lock schema e2e clean
+.PHONY: help install run test lint format lock check e2e certs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,11 +31,25 @@ run: install ## Serve the API on http://127.0.0.1:8001 (migrates first)
 	HOST=$${HOST:-127.0.0.1} ./start.sh
 
 test: install ## Run the test suite (SQLite; PostgreSQL when DATABASE_URL points there)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff: lint and format check
+lint: install ## ruff, hadolint, and the compose and GitLab CI files against their schemas
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint --failure-threshold warning Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
+
+# Production as deployed behind nginx with TLS; the secrets are throwaway values for the check.
+PRODUCTION_LIKE := DEBUG=false ALLOWED_HOSTS=api.example.com BEHIND_PROXY=true SECURE_SSL_REDIRECT=true \
+	SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true SECURE_COOKIES=true
+
+check: install ## Migrations match the models, OpenAPI schema valid, deploy checklist clean
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	env $(PRODUCTION_LIKE) SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		JWT_SIGNING_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install ## ruff: fix what can be fixed and format
 	$(BIN)/ruff check --fix .
@@ -48,8 +62,10 @@ lock: $(INSTALLED) ## Recompile requirements/*.txt from the .in files
 e2e: install ## End-to-end: start.sh, gunicorn, PostgreSQL and nginx for real, on loopback
 	$(BIN)/python -m pytest -m e2e tests/e2e
 
-schema: install ## Validate the OpenAPI schema (warnings fail)
-	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+certs: ## A self-signed certificate in nginx/certs for the compose nginx (local use only)
+	mkdir -p nginx/certs
+	openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
+		-keyout nginx/certs/tls.key -out nginx/certs/tls.crt
 
 clean: ## Remove .venv, caches and collected static files (keeps .env and the database)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage htmlcov staticfiles

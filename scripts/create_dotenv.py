@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATED = ("SECRET_KEY", "JWT_SIGNING_KEY")
+GENERATED = ("SECRET_KEY", "JWT_SIGNING_KEY", "POSTGRES_PASSWORD")
 
 
 def render(example: str) -> str:
@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
         return 0
     target.write_text(render((ROOT / ".env.example").read_text()))
     target.chmod(0o600)
-    print(f"Created {target.name} from .env.example with fresh SECRET_KEY and JWT_SIGNING_KEY.")
+    print(f"Created {target.name} from .env.example with fresh secrets ({', '.join(GENERATED)}).")
     return 0
 
 

@@ -1,5 +1,6 @@
 import json
 import logging
+import sys
 
 import pytest
 from django.test import Client
@@ -50,9 +51,7 @@ def test_exceptions_are_kept_in_one_line() -> None:
     try:
         raise ValueError("bad")
     except ValueError:
-        import sys
-
-        entry = record(exc_info=sys.exc_info())
+        entry = record()
         entry.exc_info = sys.exc_info()
     line = JsonFormatter().format(entry)
     assert "\n" not in line
