@@ -12,7 +12,7 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --str
 	--no-emit-find-links --no-emit-index-url
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install run test lint format lock check e2e certs clean
+.PHONY: help install run test lint format lock check e2e bench certs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ format: install ## ruff: fix what can be fixed and format
 lock: $(INSTALLED) ## Recompile requirements/*.txt from the .in files
 	$(PIP_COMPILE) --output-file requirements/production.txt requirements/production.in
 	$(PIP_COMPILE) --output-file requirements/development.txt requirements/development.in
+
+bench: install ## Benchmark the chain with wrk: req/s, latency, ratios, cold start, memory
+	$(BIN)/python -m bench.run
 
 e2e: install ## End-to-end: start.sh, gunicorn, PostgreSQL and nginx for real, on loopback
 	$(BIN)/python -m pytest -m e2e tests/e2e

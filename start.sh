@@ -7,4 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 python manage.py prepare
-exec gunicorn --config config/gunicorn.py config.wsgi:application
+# Arguments, if any, replace the WSGI app (the benchmark serves its reference apps this way).
+exec gunicorn --config config/gunicorn.py "${@:-config.wsgi:application}"

@@ -199,7 +199,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.schema.add_error_responses",
+    ],
 }
 CORS_ALLOWED_ORIGINS = env("CORS_ALLOWED_ORIGINS", cast=Csv(), default="")
 ADMIN_ENABLED = env("ADMIN_ENABLED", cast=boolean, default=True)

@@ -6,6 +6,7 @@ lives in a temporary folder; each database it creates is dropped again.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -15,8 +16,10 @@ import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -91,6 +94,63 @@ def query(url: str, statement: str) -> list[tuple[Any, ...]]:
         connection.close()
 
 
+class TcpProxy:
+    """A loopback TCP forwarder the API reaches its database through, so a test can cut the
+    database off (every connection dropped, new ones refused) and bring it back, without
+    touching the PostgreSQL server other work shares."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._connections: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        """The database is gone: refuse new connections and reset the open ones."""
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            for connection in self._connections:
+                with contextlib.suppress(OSError):
+                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    connection.close()
+            self._connections.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+
 # --- Processes ----------------------------------------------------------------------------------
 
 
@@ -158,14 +218,21 @@ def api_environment(database_url: str, port: int, workdir: Path, **overrides: st
     return env | overrides
 
 
-def start_api(database_url: str, workdir: Path, *, wait: bool = True, **overrides: str) -> Api:
+def start_api(
+    database_url: str, workdir: Path, *, wait: bool = True, args: tuple[str, ...] = (), **overrides: str
+) -> Api:
     workdir.mkdir(parents=True, exist_ok=True)
     port = int(overrides.pop("PORT", free_port()))
     env = api_environment(database_url, port, workdir, **overrides)
     log_path = workdir / f"api-{port}.log"
     with log_path.open("wb") as log:
         popen = subprocess.Popen(
-            [str(ROOT / "start.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            [str(ROOT / "start.sh"), *args],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     api = Api(popen=popen, log_path=log_path, port=port, database_url=database_url, env=env)
     if wait:
