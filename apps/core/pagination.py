@@ -15,4 +15,4 @@ class CursorPagination(pagination.CursorPagination):
 
     @property
     def max_page_size(self) -> int:  # type: ignore[override]
-        return settings.API_MAX_PAGE_SIZE
+        return int(settings.API_MAX_PAGE_SIZE)

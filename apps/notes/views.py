@@ -19,7 +19,7 @@ class NoteViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Note]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Note.objects.none()
-        return Note.objects.filter(owner=self.request.user)
+        return Note.objects.filter(owner_id=self.request.user.pk)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.save(owner=self.request.user)

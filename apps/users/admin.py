@@ -5,13 +5,13 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from apps.users.models import User
 
 
-class UserCreationByEmailForm(UserCreationForm):  # type: ignore[type-arg]
+class UserCreationByEmailForm(UserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
 
 
-class UserChangeByEmailForm(UserChangeForm):  # type: ignore[type-arg]
+class UserChangeByEmailForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -40,4 +40,4 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
         try:
             return super().validate(attrs)
         except get_user_model().DoesNotExist:
-            raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account") from None
+            raise AuthenticationFailed(str(self.error_messages["no_active_account"]), "no_active_account") from None

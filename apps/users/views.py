@@ -1,10 +1,11 @@
+from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -25,7 +26,7 @@ from apps.users.serializers import (
 class AuthThrottleMixin:
     """The strict `auth` rate for endpoints that check a password or take a credential."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes: Sequence[type[BaseThrottle]] = [ScopedRateThrottle]
     throttle_scope = "auth"
 
 
@@ -38,7 +39,7 @@ class TokenObtainView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
 class TokenRefreshView(jwt_views.TokenRefreshView):
     """Exchange a refresh token for a new access token (and a new refresh token: the old one is revoked)."""
 
-    serializer_class = TokenRefreshSerializer  # type: ignore[assignment]
+    serializer_class = TokenRefreshSerializer
 
 
 @extend_schema(tags=["auth"])

@@ -1,0 +1,26 @@
+from django.test import Client
+
+
+def test_schema_documents_the_error_shape_on_every_operation() -> None:
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert schema["components"]["schemas"]["Error"]["required"] == ["status", "code", "detail", "request_id"]
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert len(operations) >= 15
+    for operation in operations:
+        assert {"400", "401", "404", "429", "503"} <= set(operation["responses"])
+
+
+def test_protected_operations_document_bearer_auth() -> None:
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert schema["components"]["securitySchemes"]["jwtAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    assert schema["paths"]["/api/v1/notes/"]["get"]["security"] == [{"jwtAuth": []}]
+
+
+def test_swagger_ui_is_served() -> None:
+    response = Client().get("/api/docs/")
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
