@@ -33,13 +33,14 @@ run: install ## Serve the API on http://127.0.0.1:8001 (migrates first)
 test: install ## Run the test suite with branch coverage of at least 95% (SQLite, or DATABASE_URL)
 	$(BIN)/python -m pytest --cov --cov-fail-under=95 $(PYTEST_ARGS)
 
-lint: install ## ruff, mypy, hadolint, and the compose and GitLab CI files against their schemas
+lint: install ## ruff, mypy, hadolint; compose, GitLab CI and k8s files against their schemas
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/hadolint --failure-threshold warning Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
+	$(BIN)/kubernetes-validate --strict --quiet $(filter-out k8s/kustomization.yaml,$(wildcard k8s/*.yaml))
 
 # Production as deployed behind nginx with TLS; the secrets are throwaway values for the check.
 PRODUCTION_LIKE := DEBUG=false ALLOWED_HOSTS=api.example.com BEHIND_PROXY=true SECURE_SSL_REDIRECT=true \

@@ -41,3 +41,8 @@ def compose_interpolations() -> set[str]:
 
 def pipeline() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+
+
+def k8s_documents() -> dict[str, dict]:  # type: ignore[type-arg]
+    """Each manifest in k8s/ by file name (one document a file)."""
+    return {path.name: yaml.safe_load(path.read_text()) for path in sorted((ROOT / "k8s").glob("*.yaml"))}

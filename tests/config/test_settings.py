@@ -77,3 +77,56 @@ def test_persistent_connections_with_health_checks_by_default() -> None:
         pytest.skip("only PostgreSQL keeps connections open here")
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 600
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def evaluate(project: Path, expression: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    keep = {"PATH", "HOME", "LANG"}
+    env = {k: v for k, v in os.environ.items() if k in keep} | variables
+    code = f"import config.settings as s; print(repr(({expression})))"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_secrets_can_come_from_files(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "key").write_text("k" * 50 + "\n")
+    (tmp_path / "jwt").write_text("j" * 50)
+    (tmp_path / "db").write_text("postgres://app:pw@db.internal:5432/app")
+    result = evaluate(
+        project, "s.SECRET_KEY == 'k' * 50, s.SIMPLE_JWT['SIGNING_KEY'] == 'j' * 50, s.DATABASES['default']['HOST']",
+        SECRET_KEY_FILE=str(tmp_path / "key"), JWT_SIGNING_KEY_FILE=str(tmp_path / "jwt"),
+        DATABASE_URL_FILE=str(tmp_path / "db"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(True, True, 'db.internal')"
+
+
+def test_a_secret_set_twice_stops_the_start(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "key").write_text("k" * 50)
+    result = evaluate(
+        project, "1", SECRET_KEY="x" * 50, SECRET_KEY_FILE=str(tmp_path / "key"), JWT_SIGNING_KEY="j" * 50
+    )
+    assert result.returncode == 78
+    assert "SECRET_KEY and SECRET_KEY_FILE are both set. Set only one of them." in result.stderr
+
+
+def test_redis_url_switches_the_cache_to_redis(project: Path) -> None:
+    backend = "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], s.CACHES['default'].get('LOCATION')"
+    local = evaluate(project, backend, DEBUG="true")
+    shared = evaluate(project, backend, DEBUG="true", REDIS_URL="redis://cache:6379/1")
+    assert local.stdout.strip() == "('LocMemCache', None)"
+    assert shared.stdout.strip() == "('RedisCache', 'redis://cache:6379/1')"
+
+
+def test_behind_a_proxy_forwarded_headers_are_trusted(project: Path) -> None:
+    expression = "getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.REST_FRAMEWORK['NUM_PROXIES']"
+    direct = evaluate(project, expression, DEBUG="true")
+    proxied = evaluate(project, expression, DEBUG="true", BEHIND_PROXY="true")
+    assert direct.stdout.strip() == "(None, None)"
+    assert proxied.stdout.strip() == "(('HTTP_X_FORWARDED_PROTO', 'https'), 1)"
+
+
+def test_an_admin_path_without_a_trailing_slash_stops_the_start(project: Path) -> None:
+    result = evaluate(project, "1", DEBUG="true", ADMIN_URL="/secret-admin")
+    assert result.returncode == 78
+    assert "ADMIN_URL='/secret-admin' is not valid" in result.stderr

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -96,8 +97,13 @@ def query(url: str, statement: str) -> list[tuple[Any, ...]]:
 
 class TcpProxy:
     """A loopback TCP forwarder the API reaches its database through, so a test can cut the
-    database off (every connection dropped, new ones refused) and bring it back, without
-    touching the PostgreSQL server other work shares."""
+    database off (every connection reset, new ones refused) and bring it back, without
+    touching the PostgreSQL server other work shares.
+
+    One thread per connection owns both its sockets: stop() only shuts them down, and that
+    thread closes them. Closing a socket another thread is blocked on would free its file
+    descriptor for reuse by a new connection, whose bytes the old thread would then steal.
+    """
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
@@ -111,44 +117,58 @@ class TcpProxy:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
         listener.listen(64)
-        self._listener = listener
+        with self._lock:
+            self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def stop(self) -> None:
         """The database is gone: refuse new connections and reset the open ones."""
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
         with self._lock:
+            if self._listener is not None:
+                self._listener.shutdown(socket.SHUT_RDWR)
+                self._listener = None
             for connection in self._connections:
                 with contextlib.suppress(OSError):
-                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    connection.close()
+                    connection.shutdown(socket.SHUT_RDWR)
             self._connections.clear()
 
     def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self._connections += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+        with listener:
+            while True:
+                try:
+                    client, _ = listener.accept()
+                except OSError:
+                    return
+                threading.Thread(target=self._forward, args=(listener, client), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            while data := source.recv(65536):
-                sink.sendall(data)
-        with contextlib.suppress(OSError):
-            sink.shutdown(socket.SHUT_WR)
+    def _forward(self, listener: socket.socket, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+        except OSError:
+            client.close()
+            return
+        pair = (client, upstream)
+        with self._lock:
+            if self._listener is not listener:  # stopped while this connection was being made
+                pair = ()  # type: ignore[assignment]
+            else:
+                self._connections.extend(pair)
+        peers = {client: upstream, upstream: client}
+        with contextlib.suppress(OSError, ValueError):
+            while pair:
+                readable, _, _ = select.select(pair, [], [])
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        pair = ()  # type: ignore[assignment]
+                        break
+                    peers[source].sendall(data)
+        for sock in (client, upstream):  # reset, as a crashed server's sockets would be
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+        with self._lock:
+            self._connections = [c for c in self._connections if c not in (client, upstream)]
 
 
 # --- Processes ----------------------------------------------------------------------------------

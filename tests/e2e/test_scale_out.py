@@ -1,0 +1,39 @@
+"""Two API instances sharing one Redis: throttling counts across processes and replicas."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.e2e import chain
+
+REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def cache_prefix() -> Iterator[str]:
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+
+
+def test_throttle_limit_holds_across_two_instances(database_url: str, workdir: Path, cache_prefix: str) -> None:
+    shared = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": cache_prefix, "THROTTLE_ANON_RATE": "6/min",
+              "SECURE_SSL_REDIRECT": "false", "WEB_CONCURRENCY": "2"}  # fmt: skip
+    replicas = [chain.start_api(database_url, workdir / f"redis-{i}", **shared) for i in range(2)]
+    try:
+        readiness = [chain.get(r.port, "/readyz", host="127.0.0.1").json()["checks"]["cache"] for r in replicas]
+        statuses = [
+            chain.request("POST", replicas[i % 2].port, "/api/v1/auth/token/verify/", body={}).status for i in range(10)
+        ]
+    finally:
+        for replica in replicas:
+            replica.stop()
+    assert readiness == ["ok", "ok"]
+    # 2 instances x 2 workers: with per-process memory each of the 4 would allow 6 on its own.
+    assert statuses == [400] * 6 + [429] * 4
