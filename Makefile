@@ -12,7 +12,7 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --str
 	--no-emit-find-links --no-emit-index-url
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install run test lint format lock check audit e2e bench certs clean
+.PHONY: help install run test lint format lock check audit e2e bench certs init app clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,6 +75,15 @@ certs: ## A self-signed certificate in nginx/certs for the compose nginx (local 
 	mkdir -p nginx/certs
 	openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
 		-keyout nginx/certs/tls.key -out nginx/certs/tls.crt
+
+init: ## Make the clone your project: make init NAME=acme-api [FORCE=1] [FRESH_GIT=1]
+	@test -n "$(NAME)" || { echo "usage: make init NAME=acme-api [FORCE=1] [FRESH_GIT=1]"; exit 2; }
+	$(PYTHON) scripts/init_project.py "$(NAME)" $(if $(FORCE),--force) $(if $(FRESH_GIT),--fresh-git)
+
+app: install ## Scaffold an app, wired in and tested: make app NAME=orders [MODEL=Order]
+	@test -n "$(NAME)" || { echo "usage: make app NAME=orders [MODEL=Order]"; exit 2; }
+	$(BIN)/python scripts/new_app.py "$(NAME)" $(if $(MODEL),--model "$(MODEL)")
+	$(BIN)/python manage.py makemigrations "$(NAME)"
 
 clean: ## Remove .venv, caches and collected static files (keeps .env and the database)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage htmlcov staticfiles

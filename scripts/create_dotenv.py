@@ -24,7 +24,7 @@ def render(example: str) -> str:
 def main(argv: list[str]) -> int:
     target = ROOT / ".env"
     if target.exists() and "--force" not in argv:
-        print(f"{target.name} exists; left as it is (FORCE=1 replaces it).")
+        print(f"{target.name} exists: not overwritten (FORCE=1 replaces it, with new secrets).")
         return 0
     target.write_text(render((ROOT / ".env.example").read_text()))
     target.chmod(0o600)
