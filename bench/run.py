@@ -125,6 +125,31 @@ def query_counts(api: chain.Api) -> dict[str, int]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+# Each lever switched off in turn, to show what it is worth for (c).
+LEVERS = {
+    "user cached, not queried per request": {"AUTH_USER_CACHE_SECONDS": "0"},
+    "persistent database connections": {"CONN_MAX_AGE": "0"},
+}
+
+
+def measure_levers(database_url: str, workdir: Path, user_id: int) -> list[tuple[str, float, float]]:
+    """(lever, req/s of (c) without it, req/s of (b) in the same run) for each lever."""
+    measured = []
+    for index, (lever, settings) in enumerate(LEVERS.items()):
+        api = chain.start_api(database_url, workdir / f"lever-{index}", args=("bench.plain_django:application",),
+                              **BENCH_SETTINGS, **settings)  # fmt: skip
+        try:
+            access = chain.request("POST", api.port, "/api/v1/auth/token/", host="127.0.0.1",
+                                   body={"email": EMAIL, "password": PASSWORD}).json()["access"]  # fmt: skip
+            base = f"http://127.0.0.1:{api.port}"
+            plain = wrk("plain", "", f"{base}/bench/plain-notes/?owner={user_id}")
+            drf = wrk("drf_list", "", f"{base}/api/v1/notes/", "-H", f"Authorization: Bearer {access}")
+        finally:
+            api.stop()
+        measured.append((lever, drf.requests_per_second, plain.requests_per_second))
+    return measured
+
+
 def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -163,12 +188,21 @@ def main() -> int:
             queries = query_counts(api)
         finally:
             api.stop()
+        levers = measure_levers(database_url, workdir, user_id)
         cold = [cold_start_seconds(database_url, workdir / f"cold-{i}") for i in range(3)]
     finally:
         chain.drop_database(database_url)
         shutil.rmtree(workdir, ignore_errors=True)
 
     report(results, queries, memory, cold)
+    by_name = {r.name: r for r in results}
+    drf_rps, plain_rps = by_name["drf_list"].requests_per_second, by_name["plain"].requests_per_second
+    print("\nEach lever switched off in turn, (c) against (b) measured in the same run:")
+    print("| without | (c) req/s | (c)/(b) |")
+    print("|---|---:|---:|")
+    print(f"| (nothing: all levers on) | {drf_rps:,.0f} | {drf_rps / plain_rps:.2f} |")
+    for lever, lever_drf_rps, lever_plain_rps in levers:
+        print(f"| {lever} | {lever_drf_rps:,.0f} | {lever_drf_rps / lever_plain_rps:.2f} |")
     return 0
 
 
