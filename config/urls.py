@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+import apps.users.schema  # noqa: F401  (registers the JWT auth class with the schema generator)
+
 urlpatterns = [
     path("api/v1/", include("apps.users.urls")),
     path("api/v1/", include("apps.notes.urls")),

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -72,9 +72,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> JsonResponse:
     """500, or 503 when the cause is an unreachable database: the client should retry, not report a bug."""
     exc = sys.exc_info()[1]
-    if isinstance(exc, (OperationalError, InterfaceError)) or (
-        isinstance(exc, DatabaseError) and "connection" in str(exc).lower()
-    ):
+    if isinstance(exc, (OperationalError, InterfaceError)):
         response = error_response(503, "service_unavailable", "The service is temporarily unavailable.")
         response["Retry-After"] = "5"
         return response

@@ -1,15 +1,16 @@
 """The settings module as a process sees it at start: required variables, one clear message."""
 
+import ast
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRINT_SETTINGS = "import config.settings as s; print(s.DEBUG, s.TIME_ZONE, s.DATABASES['default']['ENGINE'])"
 
 
 @pytest.fixture
@@ -19,12 +20,22 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def load_settings(project: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+def evaluate(project: Path, expression: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    """Imports the settings in a fresh process with only `variables` set; prints repr(expression)."""
     keep = {"PATH", "HOME", "LANG"}
     env = {k: v for k, v in os.environ.items() if k in keep} | variables
+    code = f"import config.settings as s; print(repr(({expression})))"
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS], cwd=project, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True, timeout=60
     )
+
+
+def load_settings(project: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    return evaluate(project, "s.DEBUG, s.TIME_ZONE, s.DATABASES['default']['ENGINE']", **variables)
+
+
+def printed(result: subprocess.CompletedProcess[str]) -> Any:
+    return ast.literal_eval(result.stdout.strip())
 
 
 def test_production_without_secrets_stops_with_one_message_naming_each(project: Path) -> None:
@@ -48,26 +59,26 @@ def test_malformed_values_are_reported_together_with_missing_ones(project: Path)
 def test_debug_runs_without_secrets_on_sqlite(project: Path) -> None:
     result = load_settings(project, DEBUG="true")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "UTC", "django.db.backends.sqlite3"]
+    assert printed(result) == (True, "UTC", "django.db.backends.sqlite3")
 
 
 def test_debug_is_off_by_default(project: Path) -> None:
     result = load_settings(project, SECRET_KEY="k" * 50, JWT_SIGNING_KEY="j" * 50)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[0] == "False"
+    assert printed(result)[0] is False
 
 
 def test_environment_wins_over_dotenv_in_settings(project: Path) -> None:
     (project / ".env").write_text("DEBUG=true\nTIME_ZONE=Europe/Paris\n")
     from_dotenv = load_settings(project)
     overridden = load_settings(project, TIME_ZONE="Asia/Tokyo")
-    assert from_dotenv.stdout.split()[:2] == ["True", "Europe/Paris"]
-    assert overridden.stdout.split()[:2] == ["True", "Asia/Tokyo"]
+    assert printed(from_dotenv)[:2] == (True, "Europe/Paris")
+    assert printed(overridden)[:2] == (True, "Asia/Tokyo")
 
 
 def test_database_url_selects_postgresql(project: Path) -> None:
     result = load_settings(project, DEBUG="true", DATABASE_URL="postgres://u:p@db.example:5432/app")
-    assert result.stdout.split()[2] == "django.db.backends.postgresql"
+    assert printed(result)[2] == "django.db.backends.postgresql"
 
 
 def test_persistent_connections_with_health_checks_by_default() -> None:
@@ -77,15 +88,6 @@ def test_persistent_connections_with_health_checks_by_default() -> None:
         pytest.skip("only PostgreSQL keeps connections open here")
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 600
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-
-
-def evaluate(project: Path, expression: str, **variables: str) -> subprocess.CompletedProcess[str]:
-    keep = {"PATH", "HOME", "LANG"}
-    env = {k: v for k, v in os.environ.items() if k in keep} | variables
-    code = f"import config.settings as s; print(repr(({expression})))"
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True, timeout=60
-    )
 
 
 def test_secrets_can_come_from_files(project: Path, tmp_path: Path) -> None:
@@ -98,7 +100,7 @@ def test_secrets_can_come_from_files(project: Path, tmp_path: Path) -> None:
         DATABASE_URL_FILE=str(tmp_path / "db"),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "(True, True, 'db.internal')"
+    assert printed(result) == (True, True, "db.internal")
 
 
 def test_a_secret_set_twice_stops_the_start(project: Path, tmp_path: Path) -> None:
@@ -114,16 +116,16 @@ def test_redis_url_switches_the_cache_to_redis(project: Path) -> None:
     backend = "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], s.CACHES['default'].get('LOCATION')"
     local = evaluate(project, backend, DEBUG="true")
     shared = evaluate(project, backend, DEBUG="true", REDIS_URL="redis://cache:6379/1")
-    assert local.stdout.strip() == "('LocMemCache', None)"
-    assert shared.stdout.strip() == "('RedisCache', 'redis://cache:6379/1')"
+    assert printed(local) == ("LocMemCache", None)
+    assert printed(shared) == ("RedisCache", "redis://cache:6379/1")
 
 
 def test_behind_a_proxy_forwarded_headers_are_trusted(project: Path) -> None:
     expression = "getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.REST_FRAMEWORK['NUM_PROXIES']"
     direct = evaluate(project, expression, DEBUG="true")
     proxied = evaluate(project, expression, DEBUG="true", BEHIND_PROXY="true")
-    assert direct.stdout.strip() == "(None, None)"
-    assert proxied.stdout.strip() == "(('HTTP_X_FORWARDED_PROTO', 'https'), 1)"
+    assert printed(direct) == (None, None)
+    assert printed(proxied) == (("HTTP_X_FORWARDED_PROTO", "https"), 1)
 
 
 def test_an_admin_path_without_a_trailing_slash_stops_the_start(project: Path) -> None:

@@ -24,6 +24,8 @@ ADVISORY_LOCK_ID = 0x5EED_0001
 
 class Command(BaseCommand):
     help = "Wait for the database, then collectstatic and migrate (each switchable by STARTUP_*)."
+    # System checks belong in CI (make check); at every start they would cost a URLconf import.
+    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._wait_for_database(settings.STARTUP_DB_WAIT_SECONDS)
