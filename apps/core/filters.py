@@ -6,6 +6,7 @@ from typing import Any
 import django_filters
 from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 
 
 class UTCIsoDateTimeField(IsoDateTimeField):
@@ -28,3 +29,17 @@ class UTCIsoDateTimeField(IsoDateTimeField):
 
 class DateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the request names none of the view's filters.
+
+    django-filter builds a FilterSet and validates a form on every list request, even one with no
+    filter in its query string: about a sixth of a plain list request's time in a profile.
+    """
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not set(request.query_params).intersection(filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -157,3 +157,23 @@ def test_list_query_count_does_not_grow_with_page_size(  # type: ignore[no-untyp
     with django_assert_num_queries(1):  # one SELECT of the page; no COUNT, no per-row query
         response = auth_client.get(URL, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
+
+
+def test_filters_are_not_built_for_a_request_without_filter_parameters(
+    auth_client: APIClient, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.notes.filters import NoteFilter
+
+    built = []
+    original_init = NoteFilter.__init__
+
+    def counting_init(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        built.append(1)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(NoteFilter, "__init__", counting_init)
+    Note.objects.create(owner=user, title="kept", is_archived=True)
+    assert len(auth_client.get(URL, {"page_size": 5}).json()["results"]) == 1
+    assert built == []
+    assert auth_client.get(URL, {"is_archived": "false"}).json()["results"] == []
+    assert built == [1]
