@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.middleware.JsonErrorMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
     # Probes before anything validates the Host header, so a kubelet or load balancer probing
     # by IP address is not refused by ALLOWED_HOSTS.

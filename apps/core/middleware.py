@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from apps.core.errors import error_response
 from apps.core.health import readiness
 from apps.core.logging import request_id_var
 
@@ -16,6 +17,43 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # reads back after the response, so its line carries the same request id and user.
 ENVIRON_REQUEST_ID = "app.request_id"
 ENVIRON_USER_ID = "app.user_id"
+
+
+# Codes for error pages that reach JsonErrorMiddleware as HTML (Django's DEBUG pages).
+_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    500: "server_error",
+    503: "service_unavailable",
+}
+
+
+class JsonErrorMiddleware:
+    """Turns any error page that is not JSON into the API's error shape.
+
+    The handlers in apps.core.errors cover production; with DEBUG on, Django answers a 404 or a
+    bad Host with its HTML debug page instead. Clients of this API never parse HTML, in any
+    environment; the traceback is in the log either way.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            replacement = error_response(
+                response.status_code, _CODES.get(response.status_code, "error"), response.reason_phrase
+            )
+            for header in ("Allow", "Retry-After", "WWW-Authenticate", "X-Request-ID"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response
 
 
 class HealthProbeMiddleware:

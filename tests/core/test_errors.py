@@ -88,3 +88,21 @@ def test_unsafe_request_id_is_replaced(api_client: APIClient) -> None:
 def test_csrf_failure_is_json() -> None:
     response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "a", "password": "b"})
     assert_error(response, 403, "csrf_failed")
+
+
+class TestWithDebugOn:
+    """Django's DEBUG pages are HTML; the API still answers JSON (the traceback is in the log)."""
+
+    @pytest.fixture(autouse=True)
+    def _debug(self, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.DEBUG = True
+
+    def test_unknown_url(self) -> None:
+        body = assert_error(Client().get("/no/such/page"), 404, "not_found")
+        assert body["detail"] == "Not Found"
+
+    def test_unknown_host(self) -> None:
+        assert_error(Client(HTTP_HOST="evil.example").get("/api/v1/notes/"), 400, "bad_request")
+
+    def test_crash(self, failing_urls: Client) -> None:
+        assert_error(failing_urls.get("/crash/"), 500, "server_error")
