@@ -1,0 +1,49 @@
+"""Cross-origin access and the optional admin, both set by the environment."""
+
+import importlib
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import clear_url_caches
+
+import config.urls
+
+
+@pytest.fixture
+def reload_urls() -> Iterator[None]:
+    """config/urls.py reads ADMIN_* when imported; reload it under the test's settings, then restore."""
+    yield
+    importlib.reload(config.urls)
+    clear_url_caches()
+
+
+def mount(settings, **values: object) -> None:  # type: ignore[no-untyped-def]
+    for name, value in values.items():
+        setattr(settings, name, value)
+    importlib.reload(config.urls)
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_admin_is_served_at_the_configured_path(settings, reload_urls: None) -> None:  # type: ignore[no-untyped-def]
+    mount(settings, ADMIN_ENABLED=True, ADMIN_URL="hidden-door/")
+    assert Client().get("/hidden-door/login/").status_code == 200
+    assert Client().get("/admin/login/").status_code == 404
+
+
+def test_admin_can_be_switched_off(settings, reload_urls: None) -> None:  # type: ignore[no-untyped-def]
+    mount(settings, ADMIN_ENABLED=False)
+    response = Client().get("/admin/login/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_cors_allows_only_configured_origins(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    preflight = {"HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "authorization"}
+    allowed = Client().options("/api/v1/notes/", HTTP_ORIGIN="https://app.example.com", **preflight)
+    other = Client().options("/api/v1/notes/", HTTP_ORIGIN="https://evil.example", **preflight)
+    assert allowed["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert "authorization" in allowed["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Origin" not in other
