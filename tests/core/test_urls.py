@@ -2,39 +2,38 @@
 
 import importlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import clear_url_caches
 
 import config.urls
 
 
-@pytest.fixture
-def reload_urls() -> Iterator[None]:
-    """config/urls.py reads ADMIN_* when imported; reload it under the test's settings, then restore."""
-    yield
-    importlib.reload(config.urls)
-    clear_url_caches()
-
-
-def mount(settings, **values: object) -> None:  # type: ignore[no-untyped-def]
-    for name, value in values.items():
-        setattr(settings, name, value)
-    importlib.reload(config.urls)
-    clear_url_caches()
+@contextmanager
+def urls_under(**values: object) -> Iterator[None]:
+    """config/urls.py reads ADMIN_* when imported: reload it under `values`, then as it was."""
+    try:
+        with override_settings(**values):
+            importlib.reload(config.urls)
+            clear_url_caches()
+            yield
+    finally:
+        importlib.reload(config.urls)
+        clear_url_caches()
 
 
 @pytest.mark.django_db
-def test_admin_is_served_at_the_configured_path(settings, reload_urls: None) -> None:  # type: ignore[no-untyped-def]
-    mount(settings, ADMIN_ENABLED=True, ADMIN_URL="hidden-door/")
-    assert Client().get("/hidden-door/login/").status_code == 200
-    assert Client().get("/admin/login/").status_code == 404
+def test_admin_is_served_at_the_configured_path() -> None:
+    with urls_under(ADMIN_ENABLED=True, ADMIN_URL="hidden-door/"):
+        assert Client().get("/hidden-door/login/").status_code == 200
+        assert Client().get("/admin/login/").status_code == 404
 
 
-def test_admin_can_be_switched_off(settings, reload_urls: None) -> None:  # type: ignore[no-untyped-def]
-    mount(settings, ADMIN_ENABLED=False)
-    response = Client().get("/admin/login/")
+def test_admin_can_be_switched_off() -> None:
+    with urls_under(ADMIN_ENABLED=False):
+        response = Client().get("/admin/login/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 
