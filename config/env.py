@@ -12,6 +12,7 @@ content is the value, as Docker and Kubernetes mount secrets. Setting both is an
 from __future__ import annotations
 
 import sys
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from decouple import AutoConfig, Csv, UndefinedValueError, undefined
 
 REQUIRED = undefined  # the default of a variable that must be set
 
-__all__ = ["REQUIRED", "Csv", "Env", "boolean", "choice", "non_negative_int", "positive_int", "rate"]
+__all__ = ["REQUIRED", "Csv", "Env", "boolean", "choice", "non_negative_int", "positive_int", "rate", "time_zone"]
 
 
 def boolean(value: str | bool) -> bool:
@@ -58,6 +59,15 @@ def choice(*allowed: str) -> Callable[[str], str]:
         return value
 
     return cast
+
+
+def time_zone(value: str) -> str:
+    """An IANA zone name such as Europe/Paris; Django would otherwise fail later with a traceback."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone such as UTC or Europe/Paris") from None
+    return value
 
 
 def rate(value: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import REQUIRED, Csv, Env, boolean, choice, non_negative_int, positive_int, rate
+from config.env import REQUIRED, Csv, Env, boolean, choice, non_negative_int, positive_int, rate, time_zone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env(search_path=BASE_DIR)
@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS", cast=Csv(), default="localhost,127.0.0.1,[:
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", cast=Csv(), default="")
 # Behind nginx: the client address is the last X-Forwarded-For entry, the scheme X-Forwarded-Proto.
 BEHIND_PROXY = env("BEHIND_PROXY", cast=boolean, default=False)
-TIME_ZONE = env("TIME_ZONE", cast=str, default="UTC")
+TIME_ZONE = env("TIME_ZONE", cast=time_zone, default="UTC")
 USE_TZ = True
 LANGUAGE_CODE = env("LANGUAGE_CODE", cast=str, default="en-us")
 USE_I18N = True
