@@ -52,10 +52,5 @@ def bearer_client(user: User) -> APIClient:
 
 
 @pytest.fixture
-def client_for() -> Callable[[User], APIClient]:
-    return bearer_client
-
-
-@pytest.fixture
 def auth_client(user: User) -> APIClient:
     return bearer_client(user)

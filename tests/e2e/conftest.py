@@ -39,6 +39,14 @@ def database_url() -> Iterator[str]:
     chain.drop_database(url)
 
 
+@pytest.fixture
+def fresh_database() -> Iterator[str]:
+    """An empty database of its own, for tests that watch migrations or count connections."""
+    url = chain.create_database()
+    yield url
+    chain.drop_database(url)
+
+
 @pytest.fixture(scope="session")
 def running_chain(database_url: str, workdir: Path) -> Iterator[Chain]:
     api = chain.start_api(database_url, workdir / "api")

@@ -6,7 +6,6 @@ import signal
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -173,13 +172,6 @@ def test_nginx_answers_json_when_the_api_is_down(workdir: Path) -> None:
 
 
 # --- start-up and shutdown ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def fresh_database() -> Iterator[str]:
-    url = chain.create_database()
-    yield url
-    chain.drop_database(url)
 
 
 def test_two_replicas_starting_at_once_migrate_exactly_once(fresh_database: str, workdir: Path) -> None:

@@ -5,7 +5,6 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,6 @@ import pytest
 from tests.e2e import chain
 
 PASSWORD = "faults-long-passphrase-5512"
-
-
-@pytest.fixture
-def fresh_database() -> Iterator[str]:
-    url = chain.create_database()
-    yield url
-    chain.drop_database(url)
 
 
 def token_for(api: chain.Api, email: str) -> str:
