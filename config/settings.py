@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "apps.core",
     "apps.users",
     "apps.notes",
+    "apps.jobs",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +213,17 @@ ADMIN_ENABLED = env("ADMIN_ENABLED", cast=boolean, default=True)
 ADMIN_URL = env("ADMIN_URL", cast=str, default="admin/")
 if ADMIN_URL is not None and (not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/")):
     env.problems.append(f"ADMIN_URL={ADMIN_URL!r} is not valid: expected a path like 'admin/' (no leading slash).")
+
+# Background jobs: queued in the database (django-tasks-db), so they commit or roll back with the
+# request's data and need no broker; `manage.py worker` (worker.sh) runs them, retries failures
+# with exponential backoff and reruns the jobs of a worker that died mid-job.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_WORKER_POLL_SECONDS = env("JOBS_WORKER_POLL_SECONDS", cast=positive_int, default=1)
+JOBS_WORKER_LOST_AFTER_SECONDS = env("JOBS_WORKER_LOST_AFTER_SECONDS", cast=positive_int, default=60)
+JOBS_MAX_ATTEMPTS = env("JOBS_MAX_ATTEMPTS", cast=positive_int, default=5)
+JOBS_RETRY_BACKOFF_SECONDS = env("JOBS_RETRY_BACKOFF_SECONDS", cast=positive_int, default=10)
+JOBS_HOUSEKEEPING_SECONDS = env("JOBS_HOUSEKEEPING_SECONDS", cast=positive_int, default=3600)
+JOBS_KEEP_FINISHED_DAYS = env("JOBS_KEEP_FINISHED_DAYS", cast=positive_int, default=7)
 
 # Request limits: kept in step with nginx's client_max_body_size (nginx/api.conf).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env("DATA_UPLOAD_MAX_MEMORY_SIZE", cast=positive_int, default=1_048_576)

@@ -275,6 +275,22 @@ def wait_until_ready(api: Api, timeout: float = 60) -> None:
     raise RuntimeError(f"the API did not become ready within {timeout}s:\n{api.log()}")
 
 
+def start_worker(api: Api, workdir: Path, **overrides: str) -> Process:
+    """worker.sh with the API's environment (same database and secrets), as a second process type."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log_path = workdir / f"worker-{uuid.uuid4().hex[:8]}.log"
+    with log_path.open("wb") as log:
+        popen = subprocess.Popen(
+            [str(ROOT / "worker.sh")],
+            cwd=ROOT,
+            env=api.env | overrides,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Process(popen=popen, log_path=log_path)
+
+
 @dataclass
 class Nginx(Process):
     http_port: int = 0

@@ -1,0 +1,86 @@
+"""The worker process type (worker.sh execs it): django-tasks-db's worker loop, plus a heartbeat
+thread that also requeues the jobs of dead workers and enqueues periodic jobs, and retries.
+
+SIGTERM (docker stop, a Kubernetes rollout) lets the running job finish, then exits; a job cut
+short by SIGKILL, a crash or a lost node is run again once its worker has missed its beats.
+"""
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from apps.jobs import services
+
+logger = logging.getLogger("apps.jobs")
+
+
+class DurableWorker(Worker):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        self.maintain()
+        heartbeat = threading.Thread(target=self._heartbeat, name="jobs-heartbeat", daemon=True)
+        heartbeat.start()
+        try:
+            super().run()
+        finally:
+            self._stopped.set()
+
+    def maintain(self) -> None:
+        """One beat: say this worker is alive, rescue dead workers' jobs, enqueue what is due."""
+        now = timezone.now()
+        services.worker_beat(worker_id=self.worker_id, now=now)
+        reclaimed = services.jobs_reclaim_lost(now=now)
+        enqueued = services.periodic_jobs_enqueue_due(now=now)
+        if reclaimed or enqueued:
+            logger.info("worker beat", extra={"jobs_reclaimed": reclaimed, "periodic_enqueued": enqueued})
+
+    def _heartbeat(self) -> None:
+        while not self._stopped.wait(settings.JOBS_WORKER_LOST_AFTER_SECONDS / 3):
+            try:
+                self.maintain()
+            except DatabaseError:
+                # The next beat tries again; should the database stay away longer than
+                # JOBS_WORKER_LOST_AFTER_SECONDS, another worker may rerun this one's job.
+                logger.exception("worker beat failed")
+            finally:
+                connection.close()  # this thread's own connection; the next beat opens a fresh one
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        super().run_task(db_task_result)
+        if db_task_result.status == TaskResultStatus.FAILED:
+            services.job_retry_or_fail(job=db_task_result, now=timezone.now())
+
+
+class Command(BaseCommand):
+    help = "Run background jobs until SIGTERM (configured by JOBS_* in the environment)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--batch", action="store_true", help="Run the jobs that are due, then exit (tests, one-off catch-up)."
+        )
+
+    def handle(self, *args: Any, batch: bool, **options: Any) -> None:
+        worker = DurableWorker(
+            queue_names=["*"],
+            interval=settings.JOBS_WORKER_POLL_SECONDS,
+            batch=batch,
+            backend_name="default",
+            startup_delay=not batch,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        worker.run()

@@ -1,0 +1,50 @@
+"""Jobs can be seen (a management command, the admin) and a periodic job run on demand."""
+
+from collections.abc import Callable
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from apps.jobs.models import PeriodicJob
+from apps.jobs.services import periodic_job_enqueue_now
+from apps.jobs.tasks import flush_expired_tokens, send_email
+from apps.users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_jobs_command_lists_queued_running_and_failed_jobs() -> None:
+    queued, running, failed, done = (send_email.enqueue(subject="s", body="b", to=["a@example.com"]) for _ in range(4))
+    DBTaskResult.objects.get(pk=running.id).claim("w1")
+    DBTaskResult.objects.get(pk=failed.id).set_failed(RuntimeError("boom"))
+    DBTaskResult.objects.get(pk=done.id).set_successful(1)
+    out = StringIO()
+    call_command("jobs", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "READY=1  RUNNING=1  FAILED=1  SUCCESSFUL=1"
+    assert [line.split()[:2] for line in lines[1:]] == [
+        ["READY", queued.id],
+        ["RUNNING", running.id],
+        ["FAILED", failed.id],
+    ]
+    assert lines[3].endswith("RuntimeError")
+
+
+def test_admin_run_now_enqueues_the_periodic_job(make_user: Callable[..., User]) -> None:
+    row = PeriodicJob.objects.create(task_path=flush_expired_tokens.module_path, next_run_at="2100-01-01T00:00Z")
+    client = Client()
+    client.force_login(make_user("admin@example.com", is_staff=True, is_superuser=True))
+    response = client.post("/admin/jobs/periodicjob/", {"action": "run_now", "_selected_action": [row.pk]})
+    assert response.status_code == 302
+    (job,) = DBTaskResult.objects.all()
+    assert (job.task_path, job.status) == (flush_expired_tokens.module_path, TaskResultStatus.READY)
+
+
+def test_run_now_refuses_a_task_no_longer_scheduled() -> None:
+    row = PeriodicJob.objects.create(task_path="apps.jobs.tasks.gone", next_run_at="2100-01-01T00:00Z")
+    assert periodic_job_enqueue_now(periodic_job=row) is False
+    assert not DBTaskResult.objects.exists()
