@@ -12,7 +12,7 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --str
 	--no-emit-find-links --no-emit-index-url
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install run test lint format lock check audit e2e bench certs init app clean
+.PHONY: help install run worker test lint format lock check audit e2e bench certs init app clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ install: $(INSTALLED) .env ## Create .venv from the lock and .env from .env.exam
 
 run: install ## Serve the API on http://127.0.0.1:8001 (migrates first)
 	HOST=$${HOST:-127.0.0.1} ./start.sh
+
+worker: install ## Run background jobs until Ctrl-C (beside `make run`, in a second terminal)
+	./worker.sh
 
 test: install ## Run the test suite with branch coverage of at least 95% (SQLite, or DATABASE_URL)
 	$(BIN)/python -m pytest --cov --cov-fail-under=95 $(PYTEST_ARGS)

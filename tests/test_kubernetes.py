@@ -19,7 +19,7 @@ def test_kustomization_lists_every_manifest() -> None:
 def test_every_variable_the_manifests_set_is_read_by_the_api() -> None:
     documents = k8s_documents()
     names = set(documents["configmap.yaml"]["data"])
-    for name in ("deployment.yaml", "migrate-job.yaml"):
+    for name in ("deployment.yaml", "migrate-job.yaml", "worker-deployment.yaml"):
         names |= {variable["name"] for variable in container(documents[name]).get("env", [])}
     assert len(names) > 10
     assert names - variables_read() == set()
@@ -28,7 +28,7 @@ def test_every_variable_the_manifests_set_is_read_by_the_api() -> None:
 def test_secret_files_point_into_the_mounted_secret() -> None:
     documents = k8s_documents()
     secret_keys = set(documents["secret.example.yaml"]["stringData"])
-    for name in ("deployment.yaml", "migrate-job.yaml"):
+    for name in ("deployment.yaml", "migrate-job.yaml", "worker-deployment.yaml"):
         api = container(documents[name])
         (mount,) = [m for m in api["volumeMounts"] if m["name"] == "secrets"]
         for variable in api["env"]:
@@ -62,3 +62,14 @@ def test_migrations_run_in_the_job_not_in_the_deployment() -> None:
     job = container(documents["migrate-job.yaml"])
     assert job["command"] == ["python", "manage.py", "prepare"]
     assert {"name": "STARTUP_MIGRATE", "value": "true"} in job["env"]
+
+
+def test_worker_runs_worker_sh_with_the_web_config_and_no_service() -> None:
+    documents = k8s_documents()
+    worker = documents["worker-deployment.yaml"]
+    assert container(worker)["command"] == ["./worker.sh"]
+    assert container(worker)["envFrom"] == container(documents["deployment.yaml"])["envFrom"]
+    labels = worker["spec"]["template"]["metadata"]["labels"]
+    assert not set(documents["service.yaml"]["spec"]["selector"].items()) <= set(labels.items())
+    assert "ports" not in container(worker)
+

@@ -13,6 +13,7 @@ from apps.jobs.models import PeriodicJob
 from apps.jobs.services import periodic_job_enqueue_now
 from apps.jobs.tasks import flush_expired_tokens, send_email
 from apps.users.models import User
+from tests.core.test_urls import PLAIN_STATIC
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,18 @@ def test_admin_run_now_enqueues_the_periodic_job(make_user: Callable[..., User])
     assert response.status_code == 302
     (job,) = DBTaskResult.objects.all()
     assert (job.task_path, job.status) == (flush_expired_tokens.module_path, TaskResultStatus.READY)
+
+
+def test_admin_lists_failed_jobs(make_user: Callable[..., User], settings) -> None:  # type: ignore[no-untyped-def]
+    settings.STORAGES = PLAIN_STATIC
+    failed, _ = (send_email.enqueue(subject="s", body="b", to=["a@example.com"]) for _ in range(2))
+    DBTaskResult.objects.get(pk=failed.id).set_failed(RuntimeError("boom"))
+    client = Client()
+    client.force_login(make_user("admin@example.com", is_staff=True, is_superuser=True))
+    page = client.get("/admin/django_tasks_database/dbtaskresult/", {"status__exact": "FAILED"})
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 1
+    assert failed.id in page.content.decode()
 
 
 def test_run_now_refuses_a_task_no_longer_scheduled() -> None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
@@ -12,7 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from apps.jobs.services import job_retry_or_fail
 from apps.jobs.tasks import send_email
 
-pytestmark = pytest.mark.django_db
+# The worker loop closes connections between jobs as a request would: real commits, not a test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @task()
@@ -65,3 +67,15 @@ def test_job_stays_failed_after_its_last_attempt(settings) -> None:  # type: ign
     job = job_of(result.id)
     assert job.status == TaskResultStatus.FAILED
     assert len(job.worker_ids) == 1
+
+
+def signup_failing_after_enqueueing_its_email() -> None:
+    with transaction.atomic():
+        send_email.enqueue(subject="Welcome", body="b", to=["a@example.com"])
+        raise RuntimeError("the signup failed after the email was enqueued")
+
+
+def test_job_enqueued_in_a_rolled_back_transaction_is_never_queued() -> None:
+    with pytest.raises(RuntimeError):
+        signup_failing_after_enqueueing_its_email()
+    assert not DBTaskResult.objects.exists()

@@ -30,8 +30,10 @@ class DurableWorker(Worker):
 
     def run(self) -> None:
         self.maintain()
-        heartbeat = threading.Thread(target=self._heartbeat, name="jobs-heartbeat", daemon=True)
-        heartbeat.start()
+        if self.batch:  # done within one beat: nothing can take its jobs from it meanwhile
+            super().run()
+            return
+        threading.Thread(target=self._heartbeat, name="jobs-heartbeat", daemon=True).start()
         try:
             super().run()
         finally:
@@ -68,7 +70,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--batch", action="store_true", help="Run the jobs that are due, then exit (tests, one-off catch-up)."
+            "--batch",
+            action="store_true",
+            help="Run the jobs that are due, then exit (tests, a one-off catch-up); SIGTERM stops it at once.",
         )
 
     def handle(self, *args: Any, batch: bool, **options: Any) -> None:
@@ -82,5 +86,6 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
-        worker.configure_signals()
+        if not batch:
+            worker.configure_signals()
         worker.run()
