@@ -72,4 +72,3 @@ def test_worker_runs_worker_sh_with_the_web_config_and_no_service() -> None:
     labels = worker["spec"]["template"]["metadata"]["labels"]
     assert not set(documents["service.yaml"]["spec"]["selector"].items()) <= set(labels.items())
     assert "ports" not in container(worker)
-
