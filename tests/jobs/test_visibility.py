@@ -6,11 +6,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from apps.jobs.models import PeriodicJob
-from apps.jobs.services import periodic_job_enqueue_now
+from apps.jobs.services import periodic_job_enqueue_now, worker_beat
 from apps.jobs.tasks import flush_expired_tokens, send_email
 from apps.users.models import User
 from tests.core.test_urls import PLAIN_STATIC
@@ -55,6 +56,16 @@ def test_admin_lists_failed_jobs(make_user: Callable[..., User], settings) -> No
     assert page.status_code == 200
     assert page.context["cl"].result_count == 1
     assert failed.id in page.content.decode()
+
+
+def test_admin_lists_live_workers(make_user: Callable[..., User], settings) -> None:  # type: ignore[no-untyped-def]
+    settings.STORAGES = PLAIN_STATIC
+    worker_beat(worker_id="worker-on-node-7", now=timezone.now())
+    client = Client()
+    client.force_login(make_user("admin@example.com", is_staff=True, is_superuser=True))
+    page = client.get("/admin/jobs/workerheartbeat/")
+    assert page.status_code == 200
+    assert "worker-on-node-7" in page.content.decode()
 
 
 def test_run_now_refuses_a_task_no_longer_scheduled() -> None:
