@@ -214,9 +214,9 @@ ADMIN_URL = env("ADMIN_URL", cast=str, default="admin/")
 if ADMIN_URL is not None and (not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/")):
     env.problems.append(f"ADMIN_URL={ADMIN_URL!r} is not valid: expected a path like 'admin/' (no leading slash).")
 
-# Background jobs: queued in the database (django-tasks-db), so they commit or roll back with the
-# request's data and need no broker; `manage.py worker` (worker.sh) runs them, retries failures
-# with exponential backoff and reruns the jobs of a worker that died mid-job.
+# Background jobs: queued in the database (django-tasks-db), so no broker, and a job enqueued in a
+# transaction commits or rolls back with it; `manage.py worker` (worker.sh) runs them, retries
+# failures with exponential backoff and reruns the jobs of a worker that died mid-job.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_WORKER_POLL_SECONDS = env("JOBS_WORKER_POLL_SECONDS", cast=positive_int, default=1)
 JOBS_WORKER_LOST_AFTER_SECONDS = env("JOBS_WORKER_LOST_AFTER_SECONDS", cast=positive_int, default=60)
