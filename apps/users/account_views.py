@@ -4,13 +4,13 @@ The endpoints that take an address answer 202 with the same body whether or not 
 it; they share the strict `auth` throttle with login and registration.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.users import accounts
 from apps.users.serializers import (
@@ -25,62 +25,58 @@ RESET_REQUESTED = "If an account has this address, a link to reset its password 
 VERIFICATION_RESENT = "If this address awaits verification, a new link is on its way."
 
 
-class AccountEndpoint(AuthThrottleMixin, APIView):
-    """Anonymous by design: the link or the address is all the caller has."""
+class AccountEndpoint(AuthThrottleMixin, generics.GenericAPIView):
+    """Validates the body with `serializer_class` and passes it to `service`.
+
+    Anonymous by design: the link or the address is all the caller has. Answers 202 with
+    `accepted` as the detail, or 204 when there is nothing to say.
+    """
 
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]
+    service: Callable[..., None]
+    accepted: str | None = None
+
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        type(self).service(**serializer.validated_data)
+        if self.accepted is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response({"detail": self.accepted}, status=status.HTTP_202_ACCEPTED)
 
 
-def accepted(detail: str) -> Response:
-    return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
-
-
-@extend_schema(tags=["auth"], request=EmailSerializer, responses={202: AcceptedSerializer})
+@extend_schema(tags=["auth"], responses={202: AcceptedSerializer})
 class PasswordResetRequestView(AccountEndpoint):
     """Email a password-reset link. The answer is the same whether or not the address has an account."""
 
-    def post(self, request: Request) -> Response:
-        serializer = EmailSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        accounts.password_reset_request(**serializer.validated_data)
-        return accepted(RESET_REQUESTED)
+    serializer_class = EmailSerializer
+    service = accounts.password_reset_request
+    accepted = RESET_REQUESTED
 
 
 @extend_schema(
-    tags=["auth"],
-    request=PasswordResetConfirmSerializer,
-    responses={204: OpenApiResponse(description="Password set; every token the user held is revoked.")},
+    tags=["auth"], responses={204: OpenApiResponse(description="Password set; every token the user held is revoked.")}
 )
 class PasswordResetConfirmView(AccountEndpoint):
     """Set a new password with the uid and token from a reset link (single-use, expiring)."""
 
-    def post(self, request: Request) -> Response:
-        serializer = PasswordResetConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        accounts.password_reset_confirm(**serializer.validated_data)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    serializer_class = PasswordResetConfirmSerializer
+    service = accounts.password_reset_confirm
 
 
-@extend_schema(
-    tags=["auth"], request=AccountLinkSerializer, responses={204: OpenApiResponse(description="Address verified.")}
-)
+@extend_schema(tags=["auth"], responses={204: OpenApiResponse(description="Address verified.")})
 class EmailVerifyView(AccountEndpoint):
     """Verify the address with the uid and token from a verification link."""
 
-    def post(self, request: Request) -> Response:
-        serializer = AccountLinkSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        accounts.email_verify(**serializer.validated_data)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    serializer_class = AccountLinkSerializer
+    service = accounts.email_verify
 
 
-@extend_schema(tags=["auth"], request=EmailSerializer, responses={202: AcceptedSerializer})
+@extend_schema(tags=["auth"], responses={202: AcceptedSerializer})
 class EmailVerificationResendView(AccountEndpoint):
     """Email a new verification link. The answer is the same whether or not the address has an account."""
 
-    def post(self, request: Request) -> Response:
-        serializer = EmailSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        accounts.email_verification_resend(**serializer.validated_data)
-        return accepted(VERIFICATION_RESENT)
+    serializer_class = EmailSerializer
+    service = accounts.email_verification_resend
+    accepted = VERIFICATION_RESENT
