@@ -29,6 +29,7 @@ __all__ = [
     "boolean",
     "choice",
     "email_url",
+    "http_url",
     "non_negative_int",
     "positive_int",
     "rate",
@@ -88,6 +89,14 @@ def rate(value: str) -> str:
     if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
         raise ValueError("expected <number>/<second|minute|hour|day>, e.g. 100/min")
     return value
+
+
+def http_url(value: str) -> str:
+    """An absolute http(s) address such as https://app.example.com, without the trailing slash."""
+    url = urlsplit(value)
+    if url.scheme not in {"http", "https"} or not url.netloc or url.query or url.fragment:
+        raise ValueError("expected an absolute http(s) URL such as https://app.example.com")
+    return value.rstrip("/")
 
 
 EMAIL_BACKENDS = {

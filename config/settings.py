@@ -17,6 +17,7 @@ from config.env import (
     boolean,
     choice,
     email_url,
+    http_url,
     non_negative_int,
     positive_int,
     rate,
@@ -198,7 +199,7 @@ EMAIL_TIMEOUT = env("EMAIL_TIMEOUT", cast=positive_int, default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", cast=str, default="webmaster@localhost")
 # The front end's address: account emails link to FRONTEND_URL/reset-password?uid=…&token=… and
 # FRONTEND_URL/verify-email?uid=…&token=…; that page posts the two values back to the API.
-FRONTEND_URL = env("FRONTEND_URL", cast=str, default="http://localhost:3000")
+FRONTEND_URL = env("FRONTEND_URL", cast=http_url, default="http://localhost:3000")
 # When on, new accounts obtain no tokens until their address is verified, and registration answers
 # the same whether or not the address already has an account (no account enumeration).
 REGISTRATION_REQUIRE_EMAIL_VERIFICATION = env("REGISTRATION_REQUIRE_EMAIL_VERIFICATION", cast=boolean, default=False)

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 def account_link(*, page: str, user: User, tokens: PasswordResetTokenGenerator) -> str:
     """FRONTEND_URL/<page>?uid=…&token=…: the front end posts uid and token back to the API."""
     query = urlencode({"uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": tokens.make_token(user)})
-    return f"{settings.FRONTEND_URL.rstrip('/')}/{page}?{query}"
+    return f"{settings.FRONTEND_URL}/{page}?{query}"
 
 
 def send_account_email(*, to: str, template: str, context: dict[str, Any]) -> None:

@@ -1,10 +1,10 @@
-"""EMAIL_URL -> Django's EMAIL_* settings; a malformed URL is refused with the reason."""
+"""EMAIL_URL -> Django's EMAIL_* settings, and FRONTEND_URL; a malformed URL is refused with the reason."""
 
 import re
 
 import pytest
 
-from config.env import email_url
+from config.env import email_url, http_url
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -51,3 +51,15 @@ def test_console_url_prints_messages() -> None:
 def test_malformed_url_is_refused_with_the_reason(url: str, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         email_url(url)
+
+
+def test_frontend_url_loses_its_trailing_slash() -> None:
+    assert http_url("https://app.example.com/") == "https://app.example.com"
+
+
+@pytest.mark.parametrize(
+    "url", ["app.example.com", "ftp://app.example.com", "https://", "https://app.example.com/?a=1"]
+)
+def test_frontend_url_must_be_an_absolute_http_address(url: str) -> None:
+    with pytest.raises(ValueError, match="expected an absolute http"):
+        http_url(url)
