@@ -146,11 +146,14 @@ def test_development_prints_emails_to_the_console(project: Path) -> None:
     assert printed(result) == "django.core.mail.backends.console.EmailBackend"
 
 
-def test_production_defaults_to_smtp_on_localhost(project: Path) -> None:
+def test_production_defaults_to_smtp_on_localhost_with_a_bounded_wait(project: Path) -> None:
     result = evaluate(
-        project, "s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT", SECRET_KEY="k" * 50, JWT_SIGNING_KEY="j" * 50
+        project,
+        "s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_TIMEOUT",
+        SECRET_KEY="k" * 50,
+        JWT_SIGNING_KEY="j" * 50,
     )
-    assert printed(result) == ("django.core.mail.backends.smtp.EmailBackend", "localhost", 25)
+    assert printed(result) == ("django.core.mail.backends.smtp.EmailBackend", "localhost", 25, 10)
 
 
 def test_email_url_sets_the_smtp_server(project: Path) -> None:
