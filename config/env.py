@@ -16,12 +16,25 @@ import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from decouple import AutoConfig, Csv, UndefinedValueError, undefined
 
 REQUIRED = undefined  # the default of a variable that must be set
 
-__all__ = ["REQUIRED", "Csv", "Env", "boolean", "choice", "non_negative_int", "positive_int", "rate", "time_zone"]
+__all__ = [
+    "REQUIRED",
+    "Csv",
+    "Env",
+    "boolean",
+    "choice",
+    "email_url",
+    "http_url",
+    "non_negative_int",
+    "positive_int",
+    "rate",
+    "time_zone",
+]
 
 
 def boolean(value: str | bool) -> bool:
@@ -76,6 +89,65 @@ def rate(value: str) -> str:
     if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
         raise ValueError("expected <number>/<second|minute|hour|day>, e.g. 100/min")
     return value
+
+
+def http_url(value: str) -> str:
+    """An absolute http(s) address such as https://app.example.com, without the trailing slash."""
+    url = urlsplit(value)
+    if url.scheme not in {"http", "https"} or not url.netloc or url.query or url.fragment:
+        raise ValueError("expected an absolute http(s) URL such as https://app.example.com")
+    return value.rstrip("/")
+
+
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+def email_url(value: str) -> dict[str, Any]:
+    """`smtp://user:password@host:587/?tls=true`, `smtps://…` (TLS from the start) or `console://`
+    -> Django's EMAIL_* settings. One variable makes the mail server an attached resource, like
+    DATABASE_URL; user and password are percent-decoded, so they may hold any character.
+    """
+    try:
+        url = urlsplit(value)
+        port = url.port
+    except ValueError:
+        raise ValueError("expected a URL such as smtp://user:password@host:587/?tls=true") from None
+    if url.scheme not in EMAIL_BACKENDS:
+        raise ValueError(f"expected a scheme of {', '.join(EMAIL_BACKENDS)}, e.g. smtp://host:587/?tls=true")
+    settings: dict[str, Any] = {
+        "EMAIL_BACKEND": EMAIL_BACKENDS[url.scheme],
+        "EMAIL_HOST": "localhost",
+        "EMAIL_PORT": 25,
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+    }
+    if url.scheme == "console":
+        return settings
+    if not url.hostname:
+        raise ValueError("expected a host, e.g. smtp://host:587/?tls=true")
+    options = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
+    unknown = set(options) - {"tls", "ssl"}
+    if unknown:
+        raise ValueError(f"unknown option {', '.join(sorted(unknown))}; expected tls or ssl")
+    use_tls = boolean(options.get("tls", False))
+    use_ssl = url.scheme == "smtps" or boolean(options.get("ssl", False))
+    if use_tls and use_ssl:
+        raise ValueError("tls (STARTTLS) and ssl (smtps) exclude each other; pick one")
+    settings.update(
+        EMAIL_HOST=url.hostname,
+        EMAIL_PORT=port or (465 if use_ssl else 25),
+        EMAIL_HOST_USER=unquote(url.username or ""),
+        EMAIL_HOST_PASSWORD=unquote(url.password or ""),
+        EMAIL_USE_TLS=use_tls,
+        EMAIL_USE_SSL=use_ssl,
+    )
+    return settings
 
 
 class Env:

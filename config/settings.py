@@ -10,7 +10,19 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import REQUIRED, Csv, Env, boolean, choice, non_negative_int, positive_int, rate, time_zone
+from config.env import (
+    REQUIRED,
+    Csv,
+    Env,
+    boolean,
+    choice,
+    email_url,
+    http_url,
+    non_negative_int,
+    positive_int,
+    rate,
+    time_zone,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env(search_path=BASE_DIR)
@@ -164,7 +176,38 @@ SIMPLE_JWT = {
     # Tokens carry a hash of the password; changing it revokes every access token at once.
     "CHECK_REVOKE_TOKEN": True,
     "REVOKE_TOKEN_CLAIM": "pwd",
+    # Active, and verified when REGISTRATION_REQUIRE_EMAIL_VERIFICATION is on.
+    "USER_AUTHENTICATION_RULE": "apps.users.accounts.user_may_obtain_tokens",
 }
+
+# Email: the mail server is an attached resource named by one URL. Development prints messages
+# to stdout; elsewhere the default is Django's own, an SMTP server on localhost.
+# Lower case, so the password in it is no setting that a debug page could show.
+_email = env(
+    "EMAIL_URL",
+    cast=email_url,
+    secret=True,
+    default="console://" if DEBUG else "smtp://localhost:25",
+    hint="Expected smtp://user:password@host:587/?tls=true, smtps://user:password@host:465 or console://.",
+) or email_url("console://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# An unreachable mail server must fail a send within seconds, not hold a worker until it is killed.
+EMAIL_TIMEOUT = env("EMAIL_TIMEOUT", cast=positive_int, default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", cast=str, default="webmaster@localhost")
+# The front end's address: account emails link to FRONTEND_URL/reset-password?uid=…&token=… and
+# FRONTEND_URL/verify-email?uid=…&token=…; that page posts the two values back to the API.
+FRONTEND_URL = env("FRONTEND_URL", cast=http_url, default="http://localhost:3000")
+# When on, new accounts obtain no tokens until their address is verified, and registration answers
+# the same whether or not the address already has an account (no account enumeration).
+REGISTRATION_REQUIRE_EMAIL_VERIFICATION = env("REGISTRATION_REQUIRE_EMAIL_VERIFICATION", cast=boolean, default=False)
+# Seconds a password-reset or email-verification link stays valid (Django's PASSWORD_RESET_TIMEOUT).
+PASSWORD_RESET_TIMEOUT = env("ACCOUNT_LINK_LIFETIME", cast=positive_int, default=86400)
 
 # DRF: JSON in and out only, cached JWT users, cursor pages, one error shape, throttles.
 REST_FRAMEWORK = {

@@ -23,13 +23,16 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationByEmailForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "date_joined"]
-    list_filter = ["is_active", "is_staff", "is_superuser"]
+    list_filter = ["is_active", "email_verified", "is_staff", "is_superuser"]
     search_fields = ["email", "full_name"]
     readonly_fields = ["date_joined", "last_login"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["full_name"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "email_verified", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

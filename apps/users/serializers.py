@@ -41,3 +41,22 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
             return super().validate(attrs)
         except get_user_model().DoesNotExist:
             raise AuthenticationFailed(str(self.error_messages["no_active_account"]), "no_active_account") from None
+
+
+class EmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class AccountLinkSerializer(serializers.Serializer):
+    """The two values from a link's query string (FRONTEND_URL/...?uid=…&token=…)."""
+
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class PasswordResetConfirmSerializer(AccountLinkSerializer):
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField()

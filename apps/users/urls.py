@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.users import views
+from apps.users import account_views, views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="token-obtain"),
@@ -10,4 +10,15 @@ urlpatterns = [
     path("auth/register/", views.RegistrationView.as_view(), name="register"),
     path("users/me/", views.MeView.as_view(), name="me"),
     path("users/me/password/", views.PasswordChangeView.as_view(), name="password-change"),
+]
+
+urlpatterns += [
+    path("auth/password/reset/", account_views.PasswordResetRequestView.as_view(), name="password-reset"),
+    path(
+        "auth/password/reset/confirm/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("auth/email/verify/", account_views.EmailVerifyView.as_view(), name="email-verify"),
+    path("auth/email/verify/resend/", account_views.EmailVerificationResendView.as_view(), name="email-verify-resend"),
 ]

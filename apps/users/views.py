@@ -1,6 +1,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
@@ -11,16 +12,19 @@ from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from apps.users import services
+from apps.users import accounts, services
 from apps.users.models import User
 from apps.users.permissions import RegistrationOpen
 from apps.users.serializers import (
+    AcceptedSerializer,
     LogoutSerializer,
     PasswordChangeSerializer,
     RegistrationSerializer,
     TokenRefreshSerializer,
     UserSerializer,
 )
+
+REGISTRATION_PENDING = "Check your inbox: a message with a link to finish is on its way."
 
 
 class AuthThrottleMixin:
@@ -68,9 +72,22 @@ class LogoutView(AuthThrottleMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(tags=["auth"], request=RegistrationSerializer, responses={201: UserSerializer})
+@extend_schema(
+    tags=["auth"],
+    request=RegistrationSerializer,
+    responses={
+        201: UserSerializer,
+        202: OpenApiResponse(
+            AcceptedSerializer, description="REGISTRATION_REQUIRE_EMAIL_VERIFICATION on: check the inbox."
+        ),
+    },
+)
 class RegistrationView(AuthThrottleMixin, APIView):
-    """Create an account. REGISTRATION_ENABLED=False closes it (403)."""
+    """Create an account. REGISTRATION_ENABLED=False closes it (403).
+
+    With REGISTRATION_REQUIRE_EMAIL_VERIFICATION on, the answer is a 202 whether or not the address
+    was taken, and the account obtains tokens once its address is verified.
+    """
 
     authentication_classes: list[Any] = []
     permission_classes = [RegistrationOpen]
@@ -78,6 +95,9 @@ class RegistrationView(AuthThrottleMixin, APIView):
     def post(self, request: Request) -> Response:
         serializer = RegistrationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if settings.REGISTRATION_REQUIRE_EMAIL_VERIFICATION:
+            accounts.user_register_unverified(**serializer.validated_data)
+            return Response({"detail": REGISTRATION_PENDING}, status=status.HTTP_202_ACCEPTED)
         user = services.user_create(**serializer.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 

@@ -132,3 +132,32 @@ def test_an_admin_path_without_a_trailing_slash_stops_the_start(project: Path) -
     result = evaluate(project, "1", DEBUG="true", ADMIN_URL="/secret-admin")
     assert result.returncode == 78
     assert "ADMIN_URL='/secret-admin' is not valid" in result.stderr
+
+
+def test_malformed_email_url_stops_start_up_without_showing_the_password(project: Path) -> None:
+    result = evaluate(project, "s.EMAIL_HOST", DEBUG="true", EMAIL_URL="smtp://mailer:hunter2@:587/?tls=true")
+    assert result.returncode == 78
+    assert "  - EMAIL_URL=<hidden> is not valid: expected a host" in result.stderr
+    assert "hunter2" not in result.stderr
+
+
+def test_development_prints_emails_to_the_console(project: Path) -> None:
+    result = evaluate(project, "s.EMAIL_BACKEND", DEBUG="true")
+    assert printed(result) == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_production_defaults_to_smtp_on_localhost_with_a_bounded_wait(project: Path) -> None:
+    result = evaluate(
+        project,
+        "s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_TIMEOUT",
+        SECRET_KEY="k" * 50,
+        JWT_SIGNING_KEY="j" * 50,
+    )
+    assert printed(result) == ("django.core.mail.backends.smtp.EmailBackend", "localhost", 25, 10)
+
+
+def test_email_url_sets_the_smtp_server(project: Path) -> None:
+    result = evaluate(
+        project, "s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS", DEBUG="true", EMAIL_URL="smtp://mx:2525/?tls=1"
+    )
+    assert printed(result) == ("mx", 2525, True)
