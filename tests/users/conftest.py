@@ -57,7 +57,11 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def mailbox(smtp_server: tuple[Inbox, int], settings: Any) -> Inbox:
-    """Sends this test's email through the loopback SMTP server (pytest-django would keep it in memory)."""
+    """Sends this test's email through the loopback SMTP server (pytest-django would keep it in memory).
+
+    Jobs run at once here, so a test reads its mail right after the request; the database queue
+    and the worker that drains it are tested in tests/jobs and tests/e2e/test_worker.py.
+    """
     inbox, port = smtp_server
     inbox.messages.clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -66,4 +70,5 @@ def mailbox(smtp_server: tuple[Inbox, int], settings: Any) -> Inbox:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.DEFAULT_FROM_EMAIL = "accounts@example.com"
     settings.FRONTEND_URL = "https://app.example.com"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return inbox
