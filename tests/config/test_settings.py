@@ -132,3 +132,87 @@ def test_an_admin_path_without_a_trailing_slash_stops_the_start(project: Path) -
     result = evaluate(project, "1", DEBUG="true", ADMIN_URL="/secret-admin")
     assert result.returncode == 78
     assert "ADMIN_URL='/secret-admin' is not valid" in result.stderr
+
+
+# --- Security defaults and secrets ------------------------------------------------------------------
+
+SECURITY = (
+    "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+    "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, hasattr(s, 'SECURE_PROXY_SSL_HEADER')"
+)
+SECRET_KEY = "s" * 30 + "0123456789abcdefghij"
+JWT_SIGNING_KEY = "j" * 30 + "0123456789abcdefghij"
+
+
+def test_with_debug_off_every_security_setting_defaults_to_the_safe_value(project: Path) -> None:
+    result = evaluate(project, SECURITY, SECRET_KEY=SECRET_KEY, JWT_SIGNING_KEY=JWT_SIGNING_KEY)
+    assert result.returncode == 0, result.stderr
+    assert printed(result) == (True, 31_536_000, True, False, True, True, False)
+
+
+def test_debug_relaxes_the_security_defaults_for_plain_http(project: Path) -> None:
+    result = evaluate(project, SECURITY, DEBUG="true")
+    assert printed(result) == (False, 0, False, False, False, False, False)
+
+
+def test_each_security_default_is_relaxed_by_one_variable(project: Path) -> None:
+    result = evaluate(
+        project, SECURITY, SECRET_KEY=SECRET_KEY, JWT_SIGNING_KEY=JWT_SIGNING_KEY, SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0", SECURE_HSTS_INCLUDE_SUBDOMAINS="false", SECURE_COOKIES="false",
+    )  # fmt: skip
+    assert printed(result) == (False, 0, False, False, False, False, False)
+
+
+def test_deploy_checklist_passes_with_only_the_required_variables(project: Path) -> None:
+    for name in ("apps", "manage.py"):
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
+        copy(ROOT / name, project / name)
+    required = {
+        "DEBUG": "false",
+        "SECRET_KEY": SECRET_KEY,
+        "JWT_SIGNING_KEY": JWT_SIGNING_KEY,
+        "ALLOWED_HOSTS": "api.example.com",
+        "DATABASE_URL": "postgres://api@db.example.com:5432/api",
+    }
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}} | required
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        ({"SECRET_KEY": "short-but-random-9f3a"}, "SECRET_KEY is too short: 21 characters, 50 at least."),
+        ({"JWT_SIGNING_KEY": "x"}, "JWT_SIGNING_KEY is too short for HS256: 1 bytes, 32 at least."),
+        ({"JWT_SIGNING_KEY": JWT_SIGNING_KEY, "JWT_ALGORITHM": "HS512"}, "too short for HS512: 50 bytes, 64 at least"),
+        ({"JWT_SIGNING_KEY": SECRET_KEY}, "JWT_SIGNING_KEY is the same as SECRET_KEY"),
+        ({"SECRET_KEY": "django-insecure-" + SECRET_KEY}, "SECRET_KEY is a development key"),
+    ],
+    ids=["short-secret-key", "short-jwt-key", "short-for-hs512", "same-keys", "development-key"],
+)
+def test_a_weak_secret_stops_the_start(project: Path, variables: dict[str, str], problem: str) -> None:
+    result = evaluate(project, "1", **({"SECRET_KEY": SECRET_KEY, "JWT_SIGNING_KEY": JWT_SIGNING_KEY} | variables))
+    assert result.returncode == 78
+    assert result.stderr.startswith("Configuration error: 1 environment variable to fix")
+    assert problem in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr
+
+
+def test_debug_without_secrets_warns_of_the_development_keys(project: Path) -> None:
+    result = evaluate(project, "s.SECRET_KEY != s.SIMPLE_JWT['SIGNING_KEY']", DEBUG="true")
+    assert result.returncode == 0
+    assert printed(result) is True
+    assert "WARNING: SECRET_KEY or JWT_SIGNING_KEY is not set" in result.stderr
+
+
+def test_the_development_keys_stop_a_start_with_debug_off(project: Path) -> None:
+    keys = evaluate(project, "s.DEVELOPMENT_SECRET_KEY, s.DEVELOPMENT_JWT_SIGNING_KEY", DEBUG="true")
+    secret_key, jwt_signing_key = printed(keys)
+    result = evaluate(project, "1", SECRET_KEY=secret_key, JWT_SIGNING_KEY=jwt_signing_key)
+    assert result.returncode == 78
+    assert "SECRET_KEY is a development key" in result.stderr
+    assert "JWT_SIGNING_KEY is a development key" in result.stderr
