@@ -23,6 +23,7 @@ from decouple import AutoConfig, Csv, UndefinedValueError, undefined
 REQUIRED = undefined  # the default of a variable that must be set
 
 __all__ = [
+    "GENERATE_KEY_HINT",
     "REQUIRED",
     "Csv",
     "Env",
@@ -34,7 +35,14 @@ __all__ = [
     "positive_int",
     "rate",
     "time_zone",
+    "weak_secrets",
 ]
+
+# Django's own deploy check (security.W009) wants at least this many characters in SECRET_KEY.
+SECRET_KEY_MIN_LENGTH = 50
+# The prefix Django gives keys that are not for production; the development defaults carry it.
+INSECURE_PREFIX = "django-insecure"
+GENERATE_KEY_HINT = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
 
 
 def boolean(value: str | bool) -> bool:
@@ -150,6 +158,26 @@ def email_url(value: str) -> dict[str, Any]:
     return settings
 
 
+def weak_secrets(*, secret_key: str | None, jwt_signing_key: str | None, jwt_algorithm: str, debug: bool) -> list[str]:
+    """What is wrong with the two signing keys; keys that failed to load are reported elsewhere."""
+    problems = []
+    if secret_key is not None and len(secret_key) < SECRET_KEY_MIN_LENGTH:
+        problems.append(f"SECRET_KEY is too short: {len(secret_key)} characters, {SECRET_KEY_MIN_LENGTH} at least.")
+    # RFC 7518 3.2: an HMAC key at least as long as the hash's output (32 bytes for HS256).
+    jwt_min_bytes = int(jwt_algorithm[2:]) // 8
+    if jwt_signing_key is not None and len(jwt_signing_key.encode()) < jwt_min_bytes:
+        problems.append(
+            f"JWT_SIGNING_KEY is too short for {jwt_algorithm}: {len(jwt_signing_key.encode())} bytes, "
+            f"{jwt_min_bytes} at least."
+        )
+    if secret_key is not None and secret_key == jwt_signing_key:
+        problems.append("JWT_SIGNING_KEY is the same as SECRET_KEY: give each its own, so either can be rotated alone.")
+    for name, value in (("SECRET_KEY", secret_key), ("JWT_SIGNING_KEY", jwt_signing_key)):
+        if not debug and value is not None and value.startswith(INSECURE_PREFIX):
+            problems.append(f"{name} is a development key ({INSECURE_PREFIX}...), and DEBUG is off.")
+    return [f"{problem} {GENERATE_KEY_HINT}" for problem in problems]
+
+
 class Env:
     def __init__(self, search_path: Path) -> None:
         self._config = AutoConfig(search_path=str(search_path))
@@ -199,6 +227,10 @@ class Env:
 
     def _record(self, problem: str, hint: str) -> None:
         self.problems.append(f"{problem} {hint}".strip())
+
+    def warn(self, message: str) -> None:
+        """Says something is unsafe but allowed (with DEBUG on), on stderr, before logging is set up."""
+        sys.stderr.write(f"WARNING: {message}\n")
 
     def exit_if_invalid(self) -> None:
         if not self.problems:

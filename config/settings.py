@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import (
+    GENERATE_KEY_HINT,
     REQUIRED,
     Csv,
     Env,
@@ -22,6 +23,7 @@ from config.env import (
     positive_int,
     rate,
     time_zone,
+    weak_secrets,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,12 +32,15 @@ env = Env(search_path=BASE_DIR)
 # Core: debug switch, secret key, hosts. DEBUG is off unless asked for, so a forgotten variable
 # never exposes tracebacks in production.
 DEBUG = env("DEBUG", cast=boolean, default=False)
+# Public on purpose, so usable only with DEBUG on: weak_secrets() refuses them otherwise.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-secret-key-known-to-everyone"  # noqa: S105
+DEVELOPMENT_JWT_SIGNING_KEY = "django-insecure-development-only-jwt-signing-key-known-to-everyone"
 SECRET_KEY = env(
     "SECRET_KEY",
     cast=str,
     secret=True,
-    default="django-insecure-development-only" if DEBUG else REQUIRED,
-    hint="Required when DEBUG is off. Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
+    default=DEVELOPMENT_SECRET_KEY if DEBUG else REQUIRED,
+    hint=f"Required when DEBUG is off. {GENERATE_KEY_HINT}",
 )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS", cast=Csv(), default="localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", cast=Csv(), default="")
@@ -65,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "drf_spectacular_sidecar",
     "apps.core",
     "apps.users",
     "apps.notes",
@@ -78,6 +84,7 @@ MIDDLEWARE = [
     # by IP address is not refused by ALLOWED_HOSTS.
     "apps.core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,9 +166,17 @@ JWT_SIGNING_KEY = env(
     "JWT_SIGNING_KEY",
     cast=str,
     secret=True,
-    default=SECRET_KEY if DEBUG else REQUIRED,
+    default=DEVELOPMENT_JWT_SIGNING_KEY if DEBUG else REQUIRED,
     hint="Required when DEBUG is off, and different from SECRET_KEY so either can be rotated alone.",
 )
+env.problems += weak_secrets(
+    secret_key=SECRET_KEY, jwt_signing_key=JWT_SIGNING_KEY, jwt_algorithm=JWT_ALGORITHM or "HS256", debug=bool(DEBUG)
+)
+if DEBUG and {SECRET_KEY, JWT_SIGNING_KEY} & {DEVELOPMENT_SECRET_KEY, DEVELOPMENT_JWT_SIGNING_KEY}:
+    env.warn(
+        "SECRET_KEY or JWT_SIGNING_KEY is not set: sessions and tokens are signed with a development key "
+        "everyone knows. `make install` writes a .env with fresh keys."
+    )
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env("JWT_ACCESS_TOKEN_LIFETIME", cast=positive_int, default=300)),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env("JWT_REFRESH_TOKEN_LIFETIME", cast=positive_int, default=86400)),
@@ -245,6 +260,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API. Authenticate with a Bearer token from /api/v1/auth/token/.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the app (drf-spectacular-sidecar), not a CDN: no third party
+    # sees the docs' visitors, the docs work offline, and the CSP allows only 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -311,18 +330,35 @@ LOGGING = {
     },
 }
 
-# Security: behind nginx, trust X-Forwarded-Proto only when told so; HTTPS-only cookies and HSTS.
+# Security: with DEBUG off every default is the safe one, so a deployment that sets only the
+# required variables passes `check --deploy`; each relaxation is one variable. Django decides
+# every security header here, behind nginx or not (nginx adds none and hides none).
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", cast=boolean, default=False)
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", cast=boolean, default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS", cast=non_negative_int, default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS", cast=boolean, default=False)
+# One year, this host and its subdomains. Browsers ignore HSTS over plain HTTP and Django sends it
+# only on HTTPS answers, so it is safe on by default.
+SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS", cast=non_negative_int, default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS", cast=boolean, default=not DEBUG)
+# The preload directive is consent for anyone to submit the whole registrable domain to browsers'
+# built-in lists, which takes months to undo: the domain's owner opts in, not a template.
 SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", cast=boolean, default=False)
-SESSION_COOKIE_SECURE = env("SECURE_COOKIES", cast=boolean, default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # that preload warning, for the reason above
+SESSION_COOKIE_SECURE = env("SECURE_COOKIES", cast=boolean, default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (apps.core.security): JSON answers may load nothing; HTML pages (the docs
+# UI and the admin) only what the app itself serves, so they work offline and inject nothing.
+CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# The hash admits the one inline <style> of drf-spectacular's swagger_ui.html, nothing else inline.
+CONTENT_SECURITY_POLICY_HTML = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
 CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"
 
 env.exit_if_invalid()

@@ -18,6 +18,21 @@ def _fast_passwords(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _plain_http(settings: Any) -> None:
+    # The test client speaks plain HTTP, which DEBUG off (as CI runs) redirects to HTTPS.
+    # tests/core/test_security_headers.py turns the redirect back on to test it.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def unhashed_static(settings: Any) -> None:
+    """Pages that name static files (docs, admin) render without a collectstatic manifest."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     # Throttle counters and cached users must not leak from one test into the next.
     cache.clear()

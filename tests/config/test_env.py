@@ -4,7 +4,18 @@ from pathlib import Path
 
 import pytest
 
-from config.env import REQUIRED, Csv, Env, boolean, choice, non_negative_int, positive_int, rate, time_zone
+from config.env import (
+    REQUIRED,
+    Csv,
+    Env,
+    boolean,
+    choice,
+    non_negative_int,
+    positive_int,
+    rate,
+    time_zone,
+    weak_secrets,
+)
 
 
 @pytest.fixture
@@ -143,3 +154,45 @@ def test_casts_accept_good_values(cast, raw, expected) -> None:  # type: ignore[
 def test_casts_reject_bad_values_with_a_reason(cast, raw, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=message.replace("|", r"\|")):
         cast(raw)
+
+
+STRONG_KEY = "s" * 30 + "0123456789abcdefghij"
+OTHER_STRONG_KEY = "j" * 30 + "0123456789abcdefghij"
+
+
+@pytest.mark.parametrize(
+    ("keys", "problem"),
+    [
+        ({"secret_key": "short-but-random-9f3a"}, "SECRET_KEY is too short: 21 characters, 50 at least."),
+        ({"jwt_signing_key": "x"}, "JWT_SIGNING_KEY is too short for HS256: 1 bytes, 32 at least."),
+        ({"jwt_algorithm": "HS512"}, "JWT_SIGNING_KEY is too short for HS512: 50 bytes, 64 at least."),
+        ({"jwt_signing_key": STRONG_KEY}, "JWT_SIGNING_KEY is the same as SECRET_KEY"),
+        ({"secret_key": "django-insecure-" + STRONG_KEY}, "SECRET_KEY is a development key"),
+        ({"jwt_signing_key": "django-insecure-" + STRONG_KEY}, "JWT_SIGNING_KEY is a development key"),
+    ],
+    ids=["short-secret-key", "short-jwt-key", "short-for-hs512", "same-keys", "development-key", "development-jwt"],
+)
+def test_weak_secrets_are_named(keys: dict[str, str], problem: str) -> None:
+    arguments = {"secret_key": STRONG_KEY, "jwt_signing_key": OTHER_STRONG_KEY, "jwt_algorithm": "HS256"} | keys
+    problems = weak_secrets(**arguments, debug=False)
+    assert len(problems) == 1
+    assert problems[0].startswith(problem)
+    assert problems[0].endswith("Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'")
+
+
+def test_development_keys_are_allowed_with_debug_on() -> None:
+    development = "django-insecure-" + STRONG_KEY
+    assert (
+        weak_secrets(secret_key=development, jwt_signing_key=OTHER_STRONG_KEY, jwt_algorithm="HS256", debug=True) == []
+    )
+
+
+def test_keys_that_failed_to_load_are_not_judged() -> None:
+    assert weak_secrets(secret_key=None, jwt_signing_key=None, jwt_algorithm="HS256", debug=False) == []
+
+
+def test_a_warning_goes_to_stderr_and_lets_the_start_go_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    env = Env(tmp_path)
+    env.warn("development keys in use.")
+    env.exit_if_invalid()
+    assert capsys.readouterr().err == "WARNING: development keys in use.\n"

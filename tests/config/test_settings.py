@@ -161,3 +161,80 @@ def test_email_url_sets_the_smtp_server(project: Path) -> None:
         project, "s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS", DEBUG="true", EMAIL_URL="smtp://mx:2525/?tls=1"
     )
     assert printed(result) == ("mx", 2525, True)
+
+
+# --- Security defaults and secrets ------------------------------------------------------------------
+
+SECURITY = (
+    "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+    "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, hasattr(s, 'SECURE_PROXY_SSL_HEADER')"
+)
+SECRET_KEY = "s" * 30 + "0123456789abcdefghij"
+JWT_SIGNING_KEY = "j" * 30 + "0123456789abcdefghij"
+
+
+def test_with_debug_off_every_security_setting_defaults_to_the_safe_value(project: Path) -> None:
+    result = evaluate(project, SECURITY, SECRET_KEY=SECRET_KEY, JWT_SIGNING_KEY=JWT_SIGNING_KEY)
+    assert result.returncode == 0, result.stderr
+    assert printed(result) == (True, 31_536_000, True, False, True, True, False)
+
+
+def test_debug_relaxes_the_security_defaults_for_plain_http(project: Path) -> None:
+    production = evaluate(project, SECURITY, SECRET_KEY=SECRET_KEY, JWT_SIGNING_KEY=JWT_SIGNING_KEY)
+    development = evaluate(project, SECURITY, DEBUG="true")
+    assert printed(production) != printed(development)
+    assert printed(development) == (False, 0, False, False, False, False, False)
+
+
+def test_each_security_default_is_relaxed_by_one_variable(project: Path) -> None:
+    keys = {"SECRET_KEY": SECRET_KEY, "JWT_SIGNING_KEY": JWT_SIGNING_KEY}
+    relaxations = {"SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0",
+                   "SECURE_HSTS_INCLUDE_SUBDOMAINS": "false", "SECURE_COOKIES": "false"}  # fmt: skip
+    production = evaluate(project, SECURITY, **keys)
+    relaxed = evaluate(project, SECURITY, **keys, **relaxations)
+    assert printed(production) != printed(relaxed)
+    assert printed(relaxed) == (False, 0, False, False, False, False, False)
+
+
+def test_deploy_checklist_passes_with_only_the_required_variables(project: Path) -> None:
+    for name in ("apps", "manage.py"):
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
+        copy(ROOT / name, project / name)
+    required = {
+        "DEBUG": "false",
+        "SECRET_KEY": SECRET_KEY,
+        "JWT_SIGNING_KEY": JWT_SIGNING_KEY,
+        "ALLOWED_HOSTS": "api.example.com",
+        "DATABASE_URL": "postgres://api@db.example.com:5432/api",
+    }
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}} | required
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_a_weak_secret_stops_the_start_with_the_configuration_message(project: Path) -> None:
+    # Each rule is tested on config.env.weak_secrets (tests/config/test_env.py); this, that they stop the start.
+    result = evaluate(project, "1", SECRET_KEY="short-but-random-9f3a", JWT_SIGNING_KEY=JWT_SIGNING_KEY)
+    assert result.returncode == 78
+    assert result.stderr.startswith("Configuration error: 1 environment variable to fix")
+    assert "  - SECRET_KEY is too short: 21 characters, 50 at least. Generate one with: python -c" in result.stderr
+
+
+def test_debug_without_secrets_warns_of_the_development_keys(project: Path) -> None:
+    result = evaluate(project, "s.SECRET_KEY != s.SIMPLE_JWT['SIGNING_KEY']", DEBUG="true")
+    assert result.returncode == 0
+    assert printed(result) is True
+    assert "WARNING: SECRET_KEY or JWT_SIGNING_KEY is not set" in result.stderr
+
+
+def test_the_development_keys_stop_a_start_with_debug_off(project: Path) -> None:
+    keys = evaluate(project, "s.DEVELOPMENT_SECRET_KEY, s.DEVELOPMENT_JWT_SIGNING_KEY", DEBUG="true")
+    secret_key, jwt_signing_key = printed(keys)
+    result = evaluate(project, "1", SECRET_KEY=secret_key, JWT_SIGNING_KEY=jwt_signing_key)
+    assert result.returncode == 78
+    assert "SECRET_KEY is a development key" in result.stderr
+    assert "JWT_SIGNING_KEY is a development key" in result.stderr

@@ -20,7 +20,7 @@ def test_protected_operations_document_bearer_auth() -> None:
     assert schema["paths"]["/api/v1/notes/"]["get"]["security"] == [{"jwtAuth": []}]
 
 
-def test_swagger_ui_is_served() -> None:
+def test_swagger_ui_is_served(unhashed_static: None) -> None:
     response = Client().get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger-ui" in response.content

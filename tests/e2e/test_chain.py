@@ -70,7 +70,7 @@ def test_forwarded_proto_is_trusted_from_the_proxy(running_chain: Chain) -> None
     assert insecure.headers["Location"] == f"https://{chain.SERVER_NAME}/api/v1/notes/"
     secure = chain.get(direct, "/api/v1/notes/", headers={"X-Forwarded-Proto": "https"})
     assert secure.status == 401  # past the redirect: Django saw HTTPS
-    assert secure.headers["Strict-Transport-Security"] == "max-age=3600"
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_plain_http_redirects_to_https(running_chain: Chain) -> None:
@@ -79,10 +79,37 @@ def test_plain_http_redirects_to_https(running_chain: Chain) -> None:
     assert response.headers["Location"] == f"https://{chain.SERVER_NAME}/api/v1/notes/?page_size=2"
 
 
+SECURITY_HEADERS = (
+    "Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+    "Referrer-Policy", "Cross-Origin-Opener-Policy",
+)  # fmt: skip
+
+
 def test_security_headers_appear_once(running_chain: Chain) -> None:
     response = running_chain.https("GET", "/api/v1/notes/")
-    for header in ("Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "X-Request-ID"):
+    for header in (*SECURITY_HEADERS, "X-Request-ID"):
         assert len(response.headers.get_all(header) or []) == 1, header
+
+
+@pytest.mark.parametrize("path", ["/api/v1/notes/", "/api/docs/"])
+def test_security_headers_are_the_same_through_nginx_and_direct(running_chain: Chain, path: str) -> None:
+    proxied = running_chain.https("GET", path)
+    direct = chain.get(running_chain.api.port, path, headers={"X-Forwarded-Proto": "https"})
+    assert [proxied.headers[h] for h in SECURITY_HEADERS] == [direct.headers[h] for h in SECURITY_HEADERS]
+
+
+def test_the_host_reaches_django_with_its_port(running_chain: Chain, account: dict[str, str]) -> None:
+    auth = bearer(account["access"])
+    for title in ("three", "four"):
+        running_chain.https("POST", "/api/v1/notes/", headers=auth, body={"title": title})
+    host = f"{chain.SERVER_NAME}:{running_chain.nginx.https_port}"
+    page = running_chain.https("GET", "/api/v1/notes/?page_size=1", headers={**auth, "Host": host})
+    assert page.json()["next"].startswith(f"https://{host}/api/v1/notes/?")
+
+
+def test_nginx_does_not_announce_its_version(running_chain: Chain) -> None:
+    assert running_chain.https("GET", "/api/v1/notes/").headers["Server"] == "nginx"
+    assert chain.get(running_chain.nginx.http_port, "/").headers["Server"] == "nginx"
 
 
 def test_unknown_host_is_refused(running_chain: Chain) -> None:
@@ -141,7 +168,8 @@ def test_no_secret_reaches_the_logs(running_chain: Chain, account: dict[str, str
 def test_static_files_are_served_with_long_lived_cache_headers(running_chain: Chain) -> None:
     manifest = json.loads((Path(running_chain.api.env["STATIC_ROOT"]) / "staticfiles.json").read_text())
     hashed = manifest["paths"]["admin/css/base.css"]
-    response = running_chain.https("GET", f"/static/{hashed}", headers={"Accept-Encoding": "gzip"})
+    # What a browser accepts: the README promises gzip, and only gzip, for static files.
+    response = running_chain.https("GET", f"/static/{hashed}", headers={"Accept-Encoding": "gzip, deflate, br"})
     assert response.status == 200
     assert "max-age=315360000" in response.headers["Cache-Control"]
     assert "immutable" in response.headers["Cache-Control"]
