@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,12 @@ def run(clone: Path, *command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=clone, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
@@ -43,31 +50,68 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_new_app_is_wired_in_and_its_tests_pass(clone: Path) -> None:
+def test_new_app_is_wired_in_migrated_and_its_tests_pass(clone: Path) -> None:
     created = run(clone, sys.executable, "scripts/new_app.py", "order_lines")
     assert created.returncode == 0, created.stdout
+    assert "applied apps/order_lines/migrations/0001_initial.py" in created.stdout
     assert '    "apps.order_lines",\n' in (clone / "config" / "settings.py").read_text()
     assert 'include("apps.order_lines.urls")' in (clone / "config" / "urls.py").read_text()
     assert "class OrderLine(models.Model)" in (clone / "apps" / "order_lines" / "models.py").read_text()
-    migrations = run(clone, sys.executable, "manage.py", "makemigrations", "order_lines")
-    assert migrations.returncode == 0, migrations.stderr
+    assert (
+        "class OrderLineFactory(DjangoModelFactory)" in (clone / "tests" / "order_lines" / "factories.py").read_text()
+    )
+    shown = run(clone, sys.executable, "manage.py", "showmigrations", "order_lines")
+    assert "[X] 0001_initial" in shown.stdout, shown.stdout + shown.stderr
     tests = run(clone, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/order_lines")
     assert tests.returncode == 0, tests.stdout[-3000:]
-    assert "4 passed" in tests.stdout
+    assert "7 passed" in tests.stdout
     check = run(clone, sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_new_app_says_plainly_when_its_migration_is_not_applied(clone: Path) -> None:
+    env_file = clone / ".env"
+    env_file.write_text(f"DATABASE_URL=postgres://nobody@127.0.0.1:{free_port()}/nothing\nDATABASE_CONNECT_TIMEOUT=1\n")
+    created = run(clone, sys.executable, "scripts/new_app.py", "orders")
+    assert created.returncode == 1
+    assert "written but NOT applied" in created.stdout
+    assert (clone / "apps" / "orders" / "migrations" / "0001_initial.py").exists()
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
-    [("Orders", "not a valid app name"), ("2fast", "not a valid app name"), ("class", "not a valid app name"),
-     ("order-lines", "not a valid app name"), ("notes", "exists already"), ("auth", "is taken")],
+    [("Orders", "not a valid app name"), ("order-lines", "not a valid app name"), ("class", "not a valid app name"),
+     ("notes", "label of an installed app"), ("auth", "label of an installed app"),
+     ("groups", "User.groups exists already"), ("save", "User.save exists already"),
+     ("json", "existing Python module")],
 )  # fmt: skip
 def test_bad_app_name_is_refused_and_nothing_is_written(clone: Path, name: str, reason: str) -> None:
     before = tree(clone)
     result = run(clone, sys.executable, "scripts/new_app.py", name)
     assert result.returncode == 2
     assert reason in result.stdout
+    assert "nothing was written" in result.stdout
+    assert tree(clone) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "reason"), [("User", "a model named 'User' exists already"), ("Class", "not a valid model name")]
+)
+def test_bad_model_name_is_refused_and_nothing_is_written(clone: Path, model: str, reason: str) -> None:
+    before = tree(clone)
+    result = run(clone, sys.executable, "scripts/new_app.py", "orders", "--model", model)
+    assert result.returncode == 2
+    assert reason in result.stdout
+    assert tree(clone) == before
+
+
+def test_an_app_failing_djangos_checks_is_refused_and_nothing_is_written(clone: Path) -> None:
+    template = clone / "scripts" / "app_template" / "models.py-tpl"
+    template.write_text(template.read_text().replace("max_length=200", "max_length=-1"))
+    before = tree(clone)
+    result = run(clone, sys.executable, "scripts/new_app.py", "orders")
+    assert result.returncode == 2
+    assert "Django's checks fail" in result.stdout
     assert tree(clone) == before
 
 
