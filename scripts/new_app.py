@@ -191,6 +191,10 @@ def main(argv: list[str]) -> int:
         print(f"app: {refusal}\napp: nothing was written.")
         return 2
     write(ROOT, files)
+    # Long names can push a generated line past the line length: let the project's formatter wrap it.
+    ruff = Path(sys.executable).parent / "ruff"
+    if ruff.exists():
+        subprocess.run([ruff, "format", "--quiet", f"apps/{app}", f"tests/{app}"], cwd=ROOT, check=False)
     print(f"app: created apps/{app} (model {model}) and tests/{app}, wired under /api/v1/{app}/.")
     made = manage(ROOT, "makemigrations", app)
     if made.returncode != 0:

@@ -1,7 +1,5 @@
 """The example resource: CRUD, owner scoping, validation, pagination, filters and query counts."""
 
-from collections.abc import Callable
-
 import pytest
 from rest_framework.test import APIClient
 
