@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e import chain
+from harness import chain
 
 EMAIL, PASSWORD = "bench@example.com", "bench-passphrase-2931"
 NOTES = 1000

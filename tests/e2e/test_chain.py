@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import chain
+from harness import chain
 from tests.e2e.conftest import Chain
 
 PASSWORD = "e2e-long-passphrase-7781"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import chain
+from harness import chain
 
 PASSWORD = "faults-long-passphrase-5512"
 

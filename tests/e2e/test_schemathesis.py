@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e import chain
+from harness import chain
 
 PASSWORD = "fuzz-long-passphrase-8810"
 
