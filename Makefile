@@ -36,10 +36,11 @@ worker: install ## Run background jobs until Ctrl-C (beside `make run`, in a sec
 test: install ## Run the test suite with branch coverage of at least 95% (SQLite, or DATABASE_URL)
 	$(BIN)/python -m pytest --cov --cov-fail-under=95 $(PYTEST_ARGS)
 
-lint: install ## ruff, mypy, hadolint; compose, GitLab CI and k8s files against their schemas
+lint: install ## ruff, mypy, import contracts, hadolint; compose, GitLab CI and k8s files against their schemas
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/hadolint --failure-threshold warning Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
@@ -86,10 +87,9 @@ init: ## Make the clone your project: make init NAME=acme-api [FORCE=1] [FRESH_G
 	@test -n "$(NAME)" || { echo "usage: make init NAME=acme-api [FORCE=1] [FRESH_GIT=1]"; exit 2; }
 	$(PYTHON) scripts/init_project.py "$(NAME)" $(if $(FORCE),--force) $(if $(FRESH_GIT),--fresh-git)
 
-app: install ## Scaffold an app, wired in and tested: make app NAME=orders [MODEL=Order]
+app: install ## Scaffold an app, wired in, migrated and tested: make app NAME=orders [MODEL=Order]
 	@test -n "$(NAME)" || { echo "usage: make app NAME=orders [MODEL=Order]"; exit 2; }
 	$(BIN)/python scripts/new_app.py "$(NAME)" $(if $(MODEL),--model "$(MODEL)")
-	$(BIN)/python manage.py makemigrations "$(NAME)"
 
 clean: ## Remove .venv, caches and collected static files (keeps .env and the database)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage htmlcov staticfiles

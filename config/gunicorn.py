@@ -28,10 +28,11 @@ max_requests = env("GUNICORN_MAX_REQUESTS", cast=non_negative_int, default=1000)
 max_requests_jitter = env("GUNICORN_MAX_REQUESTS_JITTER", cast=non_negative_int, default=100)
 # Who may set X-Forwarded-*: the nginx in front. "*" only when the network guarantees it.
 forwarded_allow_ips = env("FORWARDED_ALLOW_IPS", cast=str, default="127.0.0.1,::1")
-# Load the app once in the master: a configuration error stops the start with its message, and
-# workers share the loaded code (less memory, faster restarts).
-preload_app = env("GUNICORN_PRELOAD", cast=boolean, default=True)
 reload = env("GUNICORN_RELOAD", cast=boolean, default=False)
+# Load the app once in the master: a configuration error stops the start with its message, and
+# workers share the loaded code (less memory, faster restarts). A reloaded worker forked from a
+# preloaded master would run the old code again, so reloading turns preloading off.
+preload_app = env("GUNICORN_PRELOAD", cast=boolean, default=True) and not reload
 # Heartbeat files on a disk-backed /tmp can stall workers under I/O load (gunicorn's FAQ).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 proc_name = "api"

@@ -77,7 +77,9 @@ def main(argv: list[str]) -> int:
         subprocess.run(
             ["git", "commit", "--quiet", "-m", f"Start {args.name} from the DRF starter"], cwd=ROOT, check=True
         )
-        print("init: started a fresh git history.")
+        # Gitflow: main is production (GitLab's default branch), develop integrates; the pipeline runs on both.
+        subprocess.run(["git", "branch", "develop"], cwd=ROOT, check=True)
+        print("init: started a fresh git history on main, with a develop branch at the same commit.")
     return 0
 
 

@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.users.models import User
-
-PASSWORD = "correct-horse-battery-staple"
+from tests.users.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -42,10 +41,8 @@ def _empty_cache() -> Iterator[None]:
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    counter = iter(range(1, 10_000))
-
     def make(email: str | None = None, password: str = PASSWORD, **fields: Any) -> User:
-        return User.objects.create_user(email or f"user{next(counter)}@example.com", password, **fields)
+        return UserFactory(**({"email": email} if email else {}), password=password, **fields)
 
     return make
 

@@ -1,6 +1,7 @@
 """Project-wide rules: configuration only through settings, clean checks, ignored local files, locks in step."""
 
 import ast
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -25,7 +26,8 @@ def test_no_environment_reads_outside_the_settings_reader() -> None:
             )
             if is_os_attribute and node.attr in {"getenv", "environ", "environb"}:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    allowed = {"manage.py:7", "config/wsgi.py:5"}  # os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)
+    # os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)
+    allowed = {"manage.py:7", "config/wsgi.py:5", "scripts/new_app.py:49"}
     assert set(offenders) == allowed
 
 
@@ -107,3 +109,21 @@ def test_lock_holds_nothing_its_source_no_longer_needs(source: str, lock: str) -
         pulled_in = [r for r in reasons if not r.startswith("-")]
         named_directly = package in wanted
         assert named_directly or any(p in vias for p in pulled_in), f"{package} in {lock} is needed by nothing"
+
+
+def test_renovate_updates_each_in_file_and_regenerates_its_hashed_lock() -> None:
+    config = json.loads((ROOT / "renovate.json").read_text())
+    named = {name for rule in config["packageRules"] for name in rule.get("matchFileNames", [])}
+    assert named == {str(p.relative_to(ROOT)) for p in (ROOT / "requirements").glob("*.in")}
+    pattern = re.compile(config["pip-compile"]["managerFilePatterns"][0].strip("/"))
+    for lock in (ROOT / "requirements").glob("*.txt"):
+        assert pattern.search(str(lock.relative_to(ROOT)))
+        # Renovate reruns the command in the lock's header: it must keep the hashes.
+        assert "--generate-hashes" in lock.read_text().split("\n\n", 1)[0]
+
+
+def test_license_is_the_one_the_image_label_names() -> None:
+    label = re.search(r'org\.opencontainers\.image\.licenses="([^"]+)"', (ROOT / "Dockerfile").read_text())
+    assert label is not None
+    assert label[1] == "MIT"
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License\n")

@@ -23,34 +23,36 @@ def test_unknown_url_is_a_json_404() -> None:
 
 
 def test_unknown_host_is_a_json_400() -> None:
-    assert_error(Client(HTTP_HOST="evil.example").get("/api/v1/notes/"), 400, "bad_request")
+    assert_error(Client(HTTP_HOST="evil.example").get("/api/v1/users/me/"), 400, "bad_request")
 
 
 @pytest.mark.django_db
 def test_malformed_json_is_a_400(auth_client: APIClient) -> None:
-    response = auth_client.post("/api/v1/notes/", data="{not json", content_type="application/json")
+    response = auth_client.patch("/api/v1/users/me/", data="{not json", content_type="application/json")
     body = assert_error(response, 400, "parse_error")
     assert "JSON parse error" in body["detail"]
 
 
 @pytest.mark.django_db
 def test_wrong_content_type_is_a_415(auth_client: APIClient) -> None:
-    response = auth_client.post("/api/v1/notes/", data="title=x", content_type="application/x-www-form-urlencoded")
+    response = auth_client.patch(
+        "/api/v1/users/me/", data="full_name=x", content_type="application/x-www-form-urlencoded"
+    )
     assert_error(response, 415, "unsupported_media_type")
 
 
 @pytest.mark.django_db
 def test_oversized_body_is_a_413(auth_client: APIClient, settings) -> None:  # type: ignore[no-untyped-def]
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = auth_client.post("/api/v1/notes/", data={"title": "x", "body": "y" * 2000}, format="json")
+    response = auth_client.patch("/api/v1/users/me/", data={"full_name": "y" * 2000}, format="json")
     assert_error(response, 413, "request_too_large")
 
 
 @pytest.mark.django_db
 def test_validation_errors_name_each_field(auth_client: APIClient) -> None:
-    response = auth_client.post("/api/v1/notes/", data={"title": ""}, format="json")
+    response = auth_client.patch("/api/v1/users/me/", data={"full_name": "x" * 151}, format="json")
     body = assert_error(response, 400, "validation_error")
-    assert body["fields"] == {"title": ["This field may not be blank."]}
+    assert body["fields"] == {"full_name": ["Ensure this field has no more than 150 characters."]}
 
 
 def test_method_not_allowed_is_json(api_client: APIClient) -> None:
@@ -74,13 +76,13 @@ def test_database_outage_is_a_503_with_retry_after(failing_urls: Client) -> None
 
 
 def test_error_carries_the_request_id(api_client: APIClient) -> None:
-    response = api_client.get("/api/v1/notes/", HTTP_X_REQUEST_ID="trace-123")
+    response = api_client.get("/api/v1/users/me/", HTTP_X_REQUEST_ID="trace-123")
     assert response["X-Request-ID"] == "trace-123"
     assert response.json()["request_id"] == "trace-123"
 
 
 def test_unsafe_request_id_is_replaced(api_client: APIClient) -> None:
-    response = api_client.get("/api/v1/notes/", HTTP_X_REQUEST_ID="bad id\nforged log line")
+    response = api_client.get("/api/v1/users/me/", HTTP_X_REQUEST_ID="bad id\nforged log line")
     assert response["X-Request-ID"] != "bad id\nforged log line"
     assert len(response["X-Request-ID"]) == 32
 
@@ -102,7 +104,7 @@ class TestWithDebugOn:
         assert body["detail"] == "Not Found"
 
     def test_unknown_host(self) -> None:
-        assert_error(Client(HTTP_HOST="evil.example").get("/api/v1/notes/"), 400, "bad_request")
+        assert_error(Client(HTTP_HOST="evil.example").get("/api/v1/users/me/"), 400, "bad_request")
 
     def test_crash(self, failing_urls: Client) -> None:
         assert_error(failing_urls.get("/crash/"), 500, "server_error")

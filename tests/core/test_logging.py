@@ -37,14 +37,14 @@ def test_secret_looking_fields_are_redacted() -> None:
 def test_a_request_is_logged_without_its_query_string() -> None:
     class FakeRequest:
         method = "GET"
-        path = "/api/v1/notes/"
+        path = "/api/v1/users/me/"
 
         def __repr__(self) -> str:
-            return "<WSGIRequest: GET '/api/v1/notes/?token=secret'>"
+            return "<WSGIRequest: GET '/api/v1/users/me/?token=secret'>"
 
     line = JsonFormatter().format(record(request=FakeRequest()))
     assert "secret" not in line
-    assert json.loads(line)["path"] == "/api/v1/notes/"
+    assert json.loads(line)["path"] == "/api/v1/users/me/"
 
 
 def test_exceptions_are_kept_in_one_line() -> None:
@@ -65,6 +65,6 @@ def test_text_format_is_readable() -> None:
 
 @pytest.mark.django_db
 def test_request_id_is_forgotten_when_the_response_is_closed() -> None:
-    response = Client().get("/api/v1/notes/", HTTP_X_REQUEST_ID="closing-1")
+    response = Client().get("/api/v1/users/me/", HTTP_X_REQUEST_ID="closing-1")
     assert response["X-Request-ID"] == "closing-1"
     assert current_request_id() is None

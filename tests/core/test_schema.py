@@ -17,7 +17,7 @@ def test_protected_operations_document_bearer_auth() -> None:
         "scheme": "bearer",
         "bearerFormat": "JWT",
     }
-    assert schema["paths"]["/api/v1/notes/"]["get"]["security"] == [{"jwtAuth": []}]
+    assert schema["paths"]["/api/v1/users/me/"]["get"]["security"] == [{"jwtAuth": []}]
 
 
 def test_swagger_ui_is_served(unhashed_static: None) -> None:

@@ -48,8 +48,8 @@ def test_admin_can_be_switched_off() -> None:
 def test_cors_allows_only_configured_origins(settings) -> None:  # type: ignore[no-untyped-def]
     settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
     preflight = {"HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "authorization"}
-    allowed = Client().options("/api/v1/notes/", HTTP_ORIGIN="https://app.example.com", **preflight)
-    other = Client().options("/api/v1/notes/", HTTP_ORIGIN="https://evil.example", **preflight)
+    allowed = Client().options("/api/v1/users/me/", HTTP_ORIGIN="https://app.example.com", **preflight)
+    other = Client().options("/api/v1/users/me/", HTTP_ORIGIN="https://evil.example", **preflight)
     assert allowed["Access-Control-Allow-Origin"] == "https://app.example.com"
     assert "authorization" in allowed["Access-Control-Allow-Headers"]
     assert "Access-Control-Allow-Origin" not in other

@@ -63,13 +63,18 @@ def test_access_line_carries_request_id_user_and_timing(caplog: pytest.LogCaptur
     logger = AccessLogger(config)
     logger.access_log.propagate = True  # let caplog see it
     environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": "/api/v1/notes/", "QUERY_STRING": "token=secret",
+        "REQUEST_METHOD": "GET", "PATH_INFO": "/api/v1/users/me/", "QUERY_STRING": "token=secret",
         "REMOTE_ADDR": "127.0.0.1", "app.request_id": "req-7", "app.user_id": "42",
     }  # fmt: skip
     with caplog.at_level(logging.INFO, logger="gunicorn.access"):
         logger.access(SimpleNamespace(status_code=200, sent=128), None, environ, timedelta(milliseconds=12.5))
     (record,) = caplog.records
-    assert record.getMessage() == "GET /api/v1/notes/ 200"
+    assert record.getMessage() == "GET /api/v1/users/me/ 200"
     fields = {k: getattr(record, k) for k in ("request_id", "user_id", "status", "duration_ms", "bytes")}
     assert fields == {"request_id": "req-7", "user_id": "42", "status": 200, "duration_ms": 12.5, "bytes": 128}
     assert "secret" not in str(vars(record))
+
+
+def test_reload_turns_preloading_off_so_workers_import_changed_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(monkeypatch, GUNICORN_RELOAD="true", GUNICORN_PRELOAD="true")
+    assert (config["reload"], config["preload_app"]) == (True, False)

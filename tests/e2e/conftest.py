@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import chain
+from harness import chain
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

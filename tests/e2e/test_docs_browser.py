@@ -5,7 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.e2e import chain
+from harness import chain
 from tests.e2e.conftest import Chain
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import chain
+from harness import chain
 
 PASSWORD = "faults-long-passphrase-5512"
 
@@ -34,7 +34,14 @@ def test_database_outage_answers_503_json_and_recovers_by_itself(fresh_database:
     proxy = chain.TcpProxy(postgres_port)
     proxy.start()
     through_proxy = re.sub(r":\d+/", f":{proxy.port}/", fresh_database)
-    api = chain.start_api(through_proxy, workdir / "outage", DATABASE_CONNECT_TIMEOUT="2", WEB_CONCURRENCY="2")
+    # With the user cache off, every authenticated request reads the database.
+    api = chain.start_api(
+        through_proxy,
+        workdir / "outage",
+        DATABASE_CONNECT_TIMEOUT="2",
+        WEB_CONCURRENCY="2",
+        AUTH_USER_CACHE_SECONDS="0",
+    )
     try:
         headers = {"Authorization": f"Bearer {token_for(api, 'outage@example.com')}", "X-Forwarded-Proto": "https"}
         seen: list[tuple[int, str]] = []
@@ -42,7 +49,7 @@ def test_database_outage_answers_503_json_and_recovers_by_itself(fresh_database:
 
         def load() -> None:
             while not stop.is_set():
-                response = chain.get(api.port, "/api/v1/notes/", headers=headers, timeout=10)
+                response = chain.get(api.port, "/api/v1/users/me/", headers=headers, timeout=10)
                 seen.append((response.status, response.headers.get("Content-Type", "")))
                 if response.status != 200:
                     assert response.json()["code"] == "service_unavailable"
@@ -54,7 +61,7 @@ def test_database_outage_answers_503_json_and_recovers_by_itself(fresh_database:
         proxy.stop()
         time.sleep(2)
         readiness = chain.get(api.port, "/readyz", host="127.0.0.1")
-        during = chain.get(api.port, "/api/v1/notes/", headers=headers)
+        during = chain.get(api.port, "/api/v1/users/me/", headers=headers)
         proxy.start()
         deadline = time.monotonic() + 15
         while chain.get(api.port, "/readyz", host="127.0.0.1").status != 200 and time.monotonic() < deadline:
@@ -63,7 +70,7 @@ def test_database_outage_answers_503_json_and_recovers_by_itself(fresh_database:
         stop.set()
         for thread in threads:
             thread.join(15)
-        after = chain.get(api.port, "/api/v1/notes/", headers=headers)
+        after = chain.get(api.port, "/api/v1/users/me/", headers=headers)
     finally:
         api.stop()
         proxy.stop()
@@ -85,15 +92,16 @@ def test_sustained_load_has_no_errors_and_bounded_database_connections(fresh_dat
         pytest.fail("wrk is not installed (apt-get install wrk)")
     workers, threads = 3, 1
     api = chain.start_api(
-        fresh_database, workdir / "sustained", WEB_CONCURRENCY=str(workers), GUNICORN_THREADS=str(threads)
-    )
+        fresh_database, workdir / "sustained", WEB_CONCURRENCY=str(workers), GUNICORN_THREADS=str(threads),
+        AUTH_USER_CACHE_SECONDS="0",  # every request reads the database
+    )  # fmt: skip
     database = fresh_database.rsplit("/", 1)[1]
     peak_connections = 0
     try:
         token = token_for(api, "sustained@example.com")
         with subprocess.Popen(
             ["wrk", "-t2", "-c16", "-d60s", "--timeout", "10s", "-H", f"Authorization: Bearer {token}",
-             "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{api.port}/api/v1/notes/"],
+             "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{api.port}/api/v1/users/me/"],
             stdout=subprocess.PIPE, text=True,
         ) as load:  # fmt: skip
             while load.poll() is None:

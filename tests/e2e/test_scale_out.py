@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.e2e import chain
+from harness import chain
 
 REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/0")
 

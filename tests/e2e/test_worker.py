@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import psycopg2
 import pytest
 
-from tests.e2e import chain
+from harness import chain
 
 FLUSH = "apps.jobs.tasks.flush_expired_tokens"
 JOBS = "django_tasks_database_dbtaskresult"  # django-tasks-db's job table

@@ -1,20 +1,19 @@
 """The example resource: CRUD, owner scoping, validation, pagination, filters and query counts."""
 
-from collections.abc import Callable
-
 import pytest
 from rest_framework.test import APIClient
 
 from apps.notes.models import Note
 from apps.users.models import User
+from tests.notes.factories import NoteFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/notes/"
 
 
 @pytest.fixture
-def other_note(make_user: Callable[..., User]) -> Note:
-    return Note.objects.create(owner=make_user("mallory@example.com"), title="secret plans")
+def other_note() -> Note:
+    return NoteFactory(title="secret plans")
 
 
 def test_create_then_read(auth_client: APIClient, user: User) -> None:
@@ -34,7 +33,7 @@ def test_create_then_read(auth_client: APIClient, user: User) -> None:
 
 
 def test_update_and_delete(auth_client: APIClient, user: User) -> None:
-    note = Note.objects.create(owner=user, title="draft")
+    note = NoteFactory(owner=user, title="draft")
     assert auth_client.patch(f"{URL}{note.pk}/", {"title": "final"}, format="json").json()["title"] == "final"
     assert auth_client.put(f"{URL}{note.pk}/", {"title": "again", "body": "b"}, format="json").status_code == 200
     assert auth_client.delete(f"{URL}{note.pk}/").status_code == 204
@@ -102,7 +101,7 @@ def test_non_numeric_id_is_a_404(auth_client: APIClient) -> None:
 
 def test_list_is_paged_by_cursor_with_a_capped_size(auth_client: APIClient, user: User, settings) -> None:  # type: ignore[no-untyped-def]
     settings.API_MAX_PAGE_SIZE = 5
-    Note.objects.bulk_create(Note(owner=user, title=f"n{i}") for i in range(8))
+    NoteFactory.create_batch(8, owner=user)
     first = auth_client.get(URL, {"page_size": 1000}).json()
     assert len(first["results"]) == 5
     assert "count" not in first  # no COUNT(*) per request
@@ -120,9 +119,9 @@ def test_bad_cursor_is_a_404(auth_client: APIClient) -> None:
 
 
 def test_filter_search_and_ordering(auth_client: APIClient, user: User) -> None:
-    Note.objects.create(owner=user, title="banana bread", is_archived=True)
-    Note.objects.create(owner=user, title="apple pie", body="with cinnamon")
-    Note.objects.create(owner=user, title="cherry tart")
+    NoteFactory(owner=user, title="banana bread", is_archived=True)
+    NoteFactory(owner=user, title="apple pie", body="with cinnamon")
+    NoteFactory(owner=user, title="cherry tart")
 
     def titles(**params: str) -> list[str]:
         return [n["title"] for n in auth_client.get(URL, params).json()["results"]]
@@ -142,7 +141,7 @@ def test_bad_filter_value_is_a_400(auth_client: APIClient, value: str) -> None:
 
 def test_any_utc_offset_python_accepts_is_filtered_in_utc(auth_client: APIClient, user: User) -> None:
     # PostgreSQL refuses offsets beyond ±15:59; found by schemathesis as a 500.
-    Note.objects.create(owner=user, title="now")
+    NoteFactory(owner=user, title="now")
     response = auth_client.get(URL, {"created_after": "2000-01-01T00:00:00+18:50"})
     assert response.status_code == 200
     assert [n["title"] for n in response.json()["results"]] == ["now"]
@@ -152,7 +151,7 @@ def test_any_utc_offset_python_accepts_is_filtered_in_utc(auth_client: APIClient
 def test_list_query_count_does_not_grow_with_page_size(  # type: ignore[no-untyped-def]
     auth_client: APIClient, user: User, page_size: int, django_assert_num_queries
 ) -> None:
-    Note.objects.bulk_create(Note(owner=user, title=f"n{i}") for i in range(25))
+    NoteFactory.create_batch(25, owner=user)
     auth_client.get(URL)  # the first request caches the user, as every later one finds it
     with django_assert_num_queries(1):  # one SELECT of the page; no COUNT, no per-row query
         response = auth_client.get(URL, {"page_size": page_size})
@@ -172,7 +171,7 @@ def test_filters_are_not_built_for_a_request_without_filter_parameters(
         original_init(self, *args, **kwargs)
 
     monkeypatch.setattr(NoteFilter, "__init__", counting_init)
-    Note.objects.create(owner=user, title="kept", is_archived=True)
+    NoteFactory(owner=user, title="kept", is_archived=True)
     assert len(auth_client.get(URL, {"page_size": 5}).json()["results"]) == 1
     assert built == []
     assert auth_client.get(URL, {"is_archived": "false"}).json()["results"] == []

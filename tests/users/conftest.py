@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from tests.e2e.chain import free_port
+from harness.chain import free_port
 
 
 class Inbox:

@@ -14,8 +14,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from apps.jobs.tasks import send_email
 from apps.users.account_views import RESET_REQUESTED
 from apps.users.models import User
+from harness.chain import free_port
 from tests.conftest import PASSWORD, bearer_client
-from tests.e2e.chain import free_port
 from tests.users.conftest import Inbox, link_in
 
 pytestmark = pytest.mark.django_db

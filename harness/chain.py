@@ -30,7 +30,7 @@ from typing import Any
 import psycopg2
 from psycopg2 import sql
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SERVER_NAME = "api.test"
 POSTGRES_ADMIN_URL = os.environ.get("E2E_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 TEMPLATE_VARIABLES = (
