@@ -62,6 +62,7 @@ MIDDLEWARE = [
     # Probes before anything validates the Host header, so a kubelet or load balancer probing
     # by IP address is not refused by ALLOWED_HOSTS.
     "apps.core.middleware.HealthProbeMiddleware",
+    "apps.core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -168,8 +169,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.users.authentication.CachedUserJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.CursorPagination",
+    "DEFAULT_PARSER_CLASSES": ["apps.core.parsers.NestingSafeJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.StableCursorPagination",
     "PAGE_SIZE": env("API_PAGE_SIZE", cast=positive_int, default=20),
     "DEFAULT_FILTER_BACKENDS": [
         "apps.core.filters.FilterBackend",
