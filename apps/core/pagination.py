@@ -30,7 +30,7 @@ class StableCursorPagination(pagination.CursorPagination):
     def max_page_size(self) -> int:  # type: ignore[override]
         return int(settings.API_MAX_PAGE_SIZE)
 
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any] | None:
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         self.model: type[Model] = queryset.model
         return super().paginate_queryset(queryset, request, view)
 
@@ -54,6 +54,6 @@ class StableCursorPagination(pagination.CursorPagination):
             field.to_python(cursor.position)  # type: ignore[union-attr]
         except ValidationError:
             raise InvalidCursor() from None
-        if "\x00" in cursor.position:
+        if "\x00" in str(cursor.position):
             raise InvalidCursor()
         return cursor
