@@ -64,6 +64,13 @@ class AuthenticationFailed(ApiError):
     default_detail = "Incorrect authentication credentials."
 
 
+class TokenNotValid(AuthenticationFailed):
+    """simplejwt's code for a token that is malformed, expired or revoked."""
+
+    default_code = "token_not_valid"
+    default_detail = "Token is invalid or expired"
+
+
 class PermissionDenied(ApiError):
     status_code = 403
     default_code = "permission_denied"
