@@ -250,6 +250,9 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL or "INFO"},
     "loggers": {
+        # Django's default config gives "django" a plain-text console handler when DEBUG is on:
+        # every line twice, once not in LOG_FORMAT. Its records go to the root handler only.
+        "django": {"handlers": [], "level": "INFO"},
         # The access line comes from gunicorn, with the same fields; Django's own would repeat it.
         "django.server": {"level": "WARNING"},
     },

@@ -54,7 +54,8 @@ class JsonErrorMiddleware:
 
 
 class RejectNulMiddleware:
-    """A NUL byte in the query string is a 400, before any of it reaches a query.
+    """A NUL byte in the path or the query string is a 400 (as nginx answers it), before any of it
+    reaches a query.
 
     PostgreSQL refuses NUL in text, and psycopg raises ValueError (a 500) wherever a filter,
     search term or ordering carries one into SQL. Bodies are covered by DRF's CharField, which
@@ -65,8 +66,10 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
-            return error_response(exceptions.BadRequest("The query string contains a NUL character."))
+        if "\x00" in request.path or any(
+            "\x00" in text for key, values in request.GET.lists() for text in (key, *values)
+        ):
+            return error_response(exceptions.BadRequest())
         return self.get_response(request)
 
 

@@ -121,6 +121,11 @@ def test_nul_in_a_query_parameter_name_is_a_400(auth_client: APIClient) -> None:
     assert_error(auth_client.get("/api/v1/notes/?se%00arch=a"), 400, "bad_request")
 
 
+@pytest.mark.django_db
+def test_nul_in_the_path_is_a_400(auth_client: APIClient) -> None:
+    assert_error(auth_client.get("/api/v1/notes/%00/"), 400, "bad_request")
+
+
 def _body_without_request_id(response: Any) -> dict[str, Any]:
     return {key: value for key, value in response.json().items() if key != "request_id"}
 

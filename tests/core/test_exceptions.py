@@ -58,8 +58,11 @@ def test_nginx_answers_every_error_it_intercepts_from_the_table() -> None:
 
 def test_every_status_nginx_sends_to_a_named_location_gets_that_locations_status() -> None:
     text = rendered_nginx()
-    returns = {name: int(status) for name, status in re.findall(r"location @(\w+) \{\s*return (\d{3})", text)}
-    for codes, name in re.findall(r"error_page ([\d ]+) = @(\w+);", text):
+    returns = {
+        name: int(status)
+        for name, status in re.findall(r"location = /_errors/(\w+) \{\s*internal;\s*return (\d{3})", text)
+    }
+    for codes, name in re.findall(r"error_page ([\d ]+) = /_errors/(\w+);", text):
         for code in map(int, codes.split()):
             assert name in returns, name
             if code < 494 or code > 497:  # nginx's own codes that it answers as 400 or 431
