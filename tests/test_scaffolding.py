@@ -53,7 +53,7 @@ def test_new_app_is_wired_in_and_its_tests_pass(clone: Path) -> None:
     assert migrations.returncode == 0, migrations.stderr
     tests = run(clone, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/order_lines")
     assert tests.returncode == 0, tests.stdout[-3000:]
-    assert "4 passed" in tests.stdout
+    assert "5 passed" in tests.stdout
     check = run(clone, sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
     assert check.returncode == 0, check.stdout + check.stderr
 

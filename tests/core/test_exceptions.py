@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,3 +91,11 @@ def test_django_handlers_answer_the_generic_error_of_their_status(handler: Any, 
 def test_server_error_handler_answers_the_generic_500() -> None:
     body = json.loads(errors.server_error(RequestFactory().get("/")).content)
     assert (body["status"], body["code"], body["detail"]) == (500, "server_error", "Internal server error.")
+
+
+def test_services_import_nothing_from_drf() -> None:
+    root = Path(__file__).resolve().parents[2]
+    services = [*root.glob("apps/*/services.py"), root / "scripts" / "app_template" / "services.py-tpl"]
+    assert len(services) >= 2
+    for path in services:
+        assert not re.search(r"^\s*(from|import) rest_framework\b", path.read_text(), re.MULTILINE), path
