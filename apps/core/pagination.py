@@ -19,7 +19,8 @@ class StableCursorPagination(pagination.CursorPagination):
 
     DRF's cursor needs a unique, unchanging ordering: every ordering (a client's `?ordering=title`
     included) is ended with the primary key, so rows that share a title come in one fixed order
-    and none is skipped or repeated. A cursor is checked against the field it points into before
+    and none is skipped or repeated (DRF steps over such a run with an offset, capped at
+    `offset_cutoff`, 1000 rows sharing one value). A cursor is checked against the field it points into before
     it reaches a query: a forged one is a 400, not a database error.
     """
 
