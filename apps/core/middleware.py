@@ -1,4 +1,3 @@
-import re
 import uuid
 from collections.abc import Callable
 
@@ -7,14 +6,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from apps.core import exceptions
 from apps.core.errors import error_for, error_response, log_outage, status_response
 from apps.core.health import readiness
-from apps.core.logging import request_id_var
+from apps.core.logging import request_id_var, valid_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-# A client-sent id is kept only if it is short and plain, so it cannot forge log lines or break
-# out of a JSON string. nginx's `map $http_x_request_id` uses the same expression (a test checks).
-REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
-_VALID_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 
 # Keys in the WSGI environ (Django's request.META *is* the environ) that gunicorn's access logger
 # reads back after the response, so its line carries the same request id and user.
@@ -102,7 +97,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.headers.get("X-Request-ID", "")
-        request_id = sent if _VALID_REQUEST_ID.match(sent) else uuid.uuid4().hex
+        request_id = sent if valid_request_id(sent) else uuid.uuid4().hex
         request.META[ENVIRON_REQUEST_ID] = request_id
         # Cleared by apps.core.apps on request_finished, not here: Django logs a 4xx/5xx after
         # the middleware chain returns, and that line must carry the id too.

@@ -12,7 +12,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 
 from apps.core import errors
 from apps.core.exceptions import ApiError, by_code, declared, for_status
-from apps.core.middleware import REQUEST_ID_PATTERN
+from apps.core.logging import REQUEST_ID_PATTERN
 from tests.e2e.chain import TEMPLATE_VARIABLES, render_template
 
 NGINX_REQUEST_ID = "nginx-7"
