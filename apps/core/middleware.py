@@ -10,7 +10,6 @@ from apps.core.logging import request_id_var, valid_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-
 # Keys in the WSGI environ (Django's request.META *is* the environ) that gunicorn's access logger
 # reads back after the response, so its line carries the same request id and user.
 ENVIRON_REQUEST_ID = "app.request_id"
