@@ -234,3 +234,13 @@ def test_one_request_id_in_nginx_log_header_body_and_django_log(target: Target) 
         assert django == {"django.request", "gunicorn.access"}
         if sent == "hostile-trace-1":
             assert request_id == sent
+
+
+def test_nginx_tells_the_client_when_to_retry_when_the_api_is_down(workdir: Path) -> None:
+    nginx = chain.start_nginx(chain.free_port(), workdir / "hostile-nginx-no-upstream")
+    try:
+        response = Target("nginx, no upstream", api=None, nginx=nginx).send(http_request())  # type: ignore[arg-type]
+    finally:
+        nginx.stop()
+    assert_json_error(response, 503, "service_unavailable")
+    assert response.headers.get_all("Retry-After") == ["5"]
