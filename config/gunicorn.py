@@ -26,6 +26,10 @@ graceful_timeout = env("GUNICORN_GRACEFUL_TIMEOUT", cast=positive_int, default=2
 keepalive = env("GUNICORN_KEEPALIVE", cast=positive_int, default=75)
 max_requests = env("GUNICORN_MAX_REQUESTS", cast=non_negative_int, default=1000)
 max_requests_jitter = env("GUNICORN_MAX_REQUESTS_JITTER", cast=non_negative_int, default=100)
+# The longest request line gunicorn reads (its maximum), so any URI nginx's 8k header buffer lets
+# through reaches Django; headers keep gunicorn's limits (100 fields of up to 8190 bytes). What it
+# refuses it answers in HTML before Django runs: nginx replaces those answers with JSON (414, 431).
+limit_request_line = 8190
 # Who may set X-Forwarded-*: the nginx in front. "*" only when the network guarantees it.
 forwarded_allow_ips = env("FORWARDED_ALLOW_IPS", cast=str, default="127.0.0.1,::1")
 reload = env("GUNICORN_RELOAD", cast=boolean, default=False)

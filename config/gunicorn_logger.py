@@ -9,6 +9,14 @@ from typing import Any
 
 from gunicorn import glogging
 
+from apps.core.logging import valid_request_id
+
+
+def _sent_request_id(environ: dict[str, Any]) -> str | None:
+    """The id nginx sent, for a request gunicorn answered without Django; a raw one never."""
+    sent = environ.get("HTTP_X_REQUEST_ID", "")
+    return sent if valid_request_id(sent) else None
+
 
 class AccessLogger(glogging.Logger):
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
@@ -18,7 +26,7 @@ class AccessLogger(glogging.Logger):
         path = environ.get("PATH_INFO", "-")
         status = getattr(resp, "status_code", None)
         fields = {
-            "request_id": environ.get("app.request_id") or environ.get("HTTP_X_REQUEST_ID"),
+            "request_id": environ.get("app.request_id") or _sent_request_id(environ),
             "method": method,
             "path": path,
             "status": status,

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     # Probes before anything validates the Host header, so a kubelet or load balancer probing
     # by IP address is not refused by ALLOWED_HOSTS.
     "apps.core.middleware.HealthProbeMiddleware",
+    "apps.core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "apps.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -229,8 +230,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.users.authentication.CachedUserJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.CursorPagination",
+    "DEFAULT_PARSER_CLASSES": ["apps.core.parsers.NestingSafeJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.StableCursorPagination",
     "PAGE_SIZE": env("API_PAGE_SIZE", cast=positive_int, default=20),
     "DEFAULT_FILTER_BACKENDS": [
         "apps.core.filters.FilterBackend",
@@ -325,6 +326,9 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL or "INFO"},
     "loggers": {
+        # Django's default config gives "django" a plain-text console handler when DEBUG is on:
+        # every line twice, once not in LOG_FORMAT. Its records go to the root handler only.
+        "django": {"handlers": [], "level": "INFO"},
         # The access line comes from gunicorn, with the same fields; Django's own would repeat it.
         "django.server": {"level": "WARNING"},
     },

@@ -67,7 +67,7 @@ def test_new_app_is_wired_in_migrated_and_its_tests_pass(clone: Path) -> None:
     assert "[X] 0001_initial" in shown.stdout, shown.stdout + shown.stderr
     tests = run(clone, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/order_lines")
     assert tests.returncode == 0, tests.stdout[-3000:]
-    assert "7 passed" in tests.stdout
+    assert "8 passed" in tests.stdout
     check = run(clone, sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
     assert check.returncode == 0, check.stdout + check.stderr
 

@@ -1,17 +1,14 @@
-import re
 import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from apps.core.errors import error_response
+from apps.core import exceptions
+from apps.core.errors import error_for, error_response, log_outage, status_response
 from apps.core.health import readiness
-from apps.core.logging import request_id_var
+from apps.core.logging import request_id_var, valid_request_id
 
 Handler = Callable[[HttpRequest], HttpResponse]
-
-# A client-sent id is kept only if it is short and plain, so it cannot forge log lines.
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 # Keys in the WSGI environ (Django's request.META *is* the environ) that gunicorn's access logger
 # reads back after the response, so its line carries the same request id and user.
@@ -19,25 +16,14 @@ ENVIRON_REQUEST_ID = "app.request_id"
 ENVIRON_USER_ID = "app.user_id"
 
 
-# Codes for error pages that reach JsonErrorMiddleware as HTML (Django's DEBUG pages).
-_CODES = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "request_too_large",
-    500: "server_error",
-    503: "service_unavailable",
-}
-
-
 class JsonErrorMiddleware:
     """Turns any error page that is not JSON into the API's error shape.
 
     The handlers in apps.core.errors cover production; with DEBUG on, Django answers a 404 or a
     bad Host with its HTML debug page instead. Clients of this API never parse HTML, in any
-    environment; the traceback is in the log either way.
+    environment; the traceback is in the log either way. A declared error raised by a view
+    (apps.core.exceptions, a database outage) is answered here before Django's DEBUG page can
+    change its status.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -46,14 +32,39 @@ class JsonErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
-            replacement = error_response(
-                response.status_code, _CODES.get(response.status_code, "error"), response.reason_phrase
-            )
+            replacement = status_response(response.status_code)
             for header in ("Allow", "Retry-After", "WWW-Authenticate", "X-Request-ID"):
                 if header in response:
                     replacement[header] = response[header]
             return replacement
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        error = error_for(exception)
+        if error is None or error.status_code == 500:
+            return None  # a bug: Django logs the traceback and handler500 answers
+        log_outage(error, exception)
+        return error_response(error)
+
+
+class RejectNulMiddleware:
+    """A NUL byte in the path or the query string is a 400 (as nginx answers it), before any of it
+    reaches a query.
+
+    PostgreSQL refuses NUL in text, and psycopg raises ValueError (a 500) wherever a filter,
+    search term or ordering carries one into SQL. Bodies are covered by DRF's CharField, which
+    refuses NUL itself.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in text for key, values in request.GET.lists() for text in (key, *values)
+        ):
+            return error_response(exceptions.BadRequest())
+        return self.get_response(request)
 
 
 class HealthProbeMiddleware:
@@ -85,7 +96,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.headers.get("X-Request-ID", "")
-        request_id = sent if _VALID_REQUEST_ID.match(sent) else uuid.uuid4().hex
+        request_id = sent if valid_request_id(sent) else uuid.uuid4().hex
         request.META[ENVIRON_REQUEST_ID] = request_id
         # Cleared by apps.core.apps on request_finished, not here: Django logs a 4xx/5xx after
         # the middleware chain returns, and that line must carry the id too.

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from apps.core import exceptions
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "Every 4xx and 5xx answer. Clients branch on `code`; `detail` is for people.",
@@ -19,17 +21,19 @@ ERROR_SCHEMA = {
     "required": ["status", "code", "detail", "request_id"],
 }
 
-ERRORS = {
-    "400": "Invalid input or malformed JSON.",
-    "401": "Missing, expired, revoked or invalid credentials.",
-    "403": "Authenticated, but not allowed.",
-    "404": "Not found, or not yours.",
-    "405": "Method not allowed.",
-    "413": "Request body too large.",
-    "415": "Unsupported media type: send application/json.",
-    "429": "Too many requests; see Retry-After.",
-    "503": "A dependency (the database) is unavailable; retry later.",
-}
+# The statuses every operation may answer with; their descriptions come from apps.core.exceptions.
+DOCUMENTED_STATUSES = (400, 401, 403, 404, 405, 413, 415, 429, 503)
+
+
+def error_descriptions() -> dict[str, str]:
+    """Per status: the generic detail, then every code that status carries."""
+    descriptions = {}
+    for status in DOCUMENTED_STATUSES:
+        codes = [cls.default_code for cls in exceptions.declared() if cls.status_code == status]
+        codes = list(dict.fromkeys(codes))
+        listed = ", ".join(f"`{code}`" for code in codes)
+        descriptions[str(status)] = f"{exceptions.for_status(status).default_detail} Codes: {listed}."
+    return descriptions
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
@@ -39,6 +43,6 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            for status, description in ERRORS.items():
+            for status, description in error_descriptions().items():
                 responses.setdefault(status, {"description": description, "content": reference})
     return result

@@ -8,12 +8,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
-from rest_framework.exceptions import PermissionDenied, ValidationError
 
+from apps.core.exceptions import PermissionDenied
 from apps.users import services
 from apps.users.emails import account_link, send_account_email
 from apps.users.models import User
@@ -66,7 +66,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
     user = _user_from_link(uid=uid, token=token, tokens=default_token_generator)
     try:
         validate_password(new_password, user)
-    except DjangoValidationError as exc:
+    except ValidationError as exc:
         raise ValidationError({"new_password": list(exc.messages)}) from exc
     with transaction.atomic():
         user.set_password(new_password)
@@ -102,7 +102,7 @@ def user_register_unverified(*, email: str, password: str, full_name: str = "") 
     try:
         user = services.user_create(email=email, password=password, full_name=full_name)
     except ValidationError as exc:
-        if not isinstance(exc.detail, dict) or "email" not in exc.detail:
+        if "email" not in getattr(exc, "error_dict", {}):
             raise  # a weak password is refused the same way for either address
         make_password(password)  # the work user_create did not do for the taken address
         owner = _active_user(email)
@@ -111,6 +111,11 @@ def user_register_unverified(*, email: str, password: str, full_name: str = "") 
             send_account_email(to=owner.email, template="registration_attempt", context={"link": link})
         return
     email_verification_send(user=user)
+
+
+class EmailNotVerified(PermissionDenied):
+    default_code = "email_not_verified"
+    default_detail = EMAIL_NOT_VERIFIED
 
 
 def user_may_obtain_tokens(user: User | None) -> bool:
@@ -122,5 +127,5 @@ def user_may_obtain_tokens(user: User | None) -> bool:
     if user is None or not user.is_active:  # simplejwt's default rule
         return False
     if settings.REGISTRATION_REQUIRE_EMAIL_VERIFICATION and not user.email_verified:
-        raise PermissionDenied(EMAIL_NOT_VERIFIED, code="email_not_verified")
+        raise EmailNotVerified()
     return True

@@ -1,9 +1,8 @@
 """Business rules for accounts, as plain functions that views and commands call."""
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.users.models import User
@@ -14,7 +13,7 @@ EMAIL_TAKEN = "A user with this email address already exists."
 def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
-    except DjangoValidationError as exc:
+    except ValidationError as exc:
         raise ValidationError({"password": list(exc.messages)}) from exc
 
 
@@ -43,7 +42,7 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         raise ValidationError({"current_password": ["The current password is not correct."]})
     try:
         validate_password(new_password, user)
-    except DjangoValidationError as exc:
+    except ValidationError as exc:
         raise ValidationError({"new_password": list(exc.messages)}) from exc
     with transaction.atomic():
         user.set_password(new_password)

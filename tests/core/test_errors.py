@@ -92,19 +92,83 @@ def test_csrf_failure_is_json() -> None:
     assert_error(response, 403, "csrf_failed")
 
 
+def test_deeply_nested_json_is_a_400(api_client: APIClient) -> None:
+    response = api_client.post("/api/v1/auth/token/", data="[" * 100_000, content_type="application/json")
+    body = assert_error(response, 400, "parse_error")
+    assert "nested too deeply" in body["detail"]
+
+
+def test_django_validation_error_from_a_service_names_each_field(failing_urls: Client) -> None:
+    body = assert_error(failing_urls.get("/service-refuses/"), 400, "validation_error")
+    assert body["fields"] == {"email": ["A user with this email address already exists."]}
+
+
+def test_django_validation_error_without_a_field_is_a_non_field_error(failing_urls: Client) -> None:
+    body = assert_error(failing_urls.post("/service-refuses/"), 400, "validation_error")
+    assert body["fields"] == {"non_field_errors": ["Not today."]}
+
+
+def test_a_domain_error_answers_its_own_status_code_and_detail(failing_urls: Client) -> None:
+    body = assert_error(failing_urls.get("/domain-conflict/"), 409, "note_locked")
+    assert body["detail"] == "The note is locked."
+
+
+@pytest.mark.django_db
+def test_nul_in_a_query_parameter_is_a_400(auth_client: APIClient) -> None:
+    assert_error(auth_client.get("/api/v1/users/me/", {"search": "a\x00b"}), 400, "bad_request")
+
+
+@pytest.mark.django_db
+def test_nul_in_a_query_parameter_name_is_a_400(auth_client: APIClient) -> None:
+    assert_error(auth_client.get("/api/v1/users/me/?se%00arch=a"), 400, "bad_request")
+
+
+@pytest.mark.django_db
+def test_nul_in_the_path_is_a_400(auth_client: APIClient) -> None:
+    assert_error(auth_client.get("/api/v1/users/%00/"), 400, "bad_request")
+
+
+def _body_without_request_id(response: Any) -> dict[str, Any]:
+    return {key: value for key, value in response.json().items() if key != "request_id"}
+
+
 class TestWithDebugOn:
-    """Django's DEBUG pages are HTML; the API still answers JSON (the traceback is in the log)."""
+    """Django's DEBUG pages are HTML; the API still answers JSON (the traceback is in the log),
+    with the status, code and detail it answers with DEBUG off."""
 
     @pytest.fixture(autouse=True)
     def _debug(self, settings) -> None:  # type: ignore[no-untyped-def]
         settings.DEBUG = True
 
-    def test_unknown_url(self) -> None:
-        body = assert_error(Client().get("/no/such/page"), 404, "not_found")
-        assert body["detail"] == "Not Found"
+    def test_unknown_url_has_the_production_body(self, settings) -> None:  # type: ignore[no-untyped-def]
+        debug = Client().get("/no/such/page")
+        settings.DEBUG = False
+        production = Client().get("/no/such/page")
+        assert_error(debug, 404, "not_found")
+        assert _body_without_request_id(debug) == _body_without_request_id(production)
 
     def test_unknown_host(self) -> None:
         assert_error(Client(HTTP_HOST="evil.example").get("/api/v1/users/me/"), 400, "bad_request")
 
     def test_crash(self, failing_urls: Client) -> None:
         assert_error(failing_urls.get("/crash/"), 500, "server_error")
+
+    def test_database_outage_is_a_503_with_retry_after(self, failing_urls: Client) -> None:
+        response = failing_urls.get("/database-down/")
+        assert_error(response, 503, "service_unavailable")
+        assert response["Retry-After"] == "5"
+
+    def test_database_outage_in_a_django_view_is_a_503(self, failing_urls: Client) -> None:
+        response = failing_urls.get("/plain-database-down/")
+        assert_error(response, 503, "service_unavailable")
+        assert response["Retry-After"] == "5"
+
+    @pytest.mark.django_db
+    def test_oversized_body_is_a_413(self, auth_client: APIClient, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+        response = auth_client.patch("/api/v1/users/me/", data={"full_name": "y" * 2000}, format="json")
+        assert_error(response, 413, "request_too_large")
+
+    def test_deeply_nested_json_is_a_400(self, api_client: APIClient) -> None:
+        response = api_client.post("/api/v1/auth/token/", data="[" * 100_000, content_type="application/json")
+        assert_error(response, 400, "parse_error")

@@ -63,6 +63,13 @@ def test_text_format_is_readable() -> None:
     assert "WARNING apps.test: hello world [status=404]" in line
 
 
+def test_text_format_escapes_line_breaks_and_control_characters() -> None:
+    line = TextFormatter().format(record("Not Found: %s", ("/a\nFORGED 12:00:00 INFO x\r\x1b[31m\u2028",), path="/b\n"))
+    assert not {"\n", "\r", "\x1b", "\u2028"} & set(line)
+    assert "/a\\nFORGED 12:00:00 INFO x\\r\\x1b[31m\\u2028" in line
+    assert "path=/b\\n" in line
+
+
 @pytest.mark.django_db
 def test_request_id_is_forgotten_when_the_response_is_closed() -> None:
     response = Client().get("/api/v1/users/me/", HTTP_X_REQUEST_ID="closing-1")

@@ -1,5 +1,7 @@
 from django.test import Client
 
+from apps.core.exceptions import declared
+
 
 def test_schema_documents_the_error_shape_on_every_operation() -> None:
     schema = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
@@ -24,3 +26,11 @@ def test_swagger_ui_is_served(unhashed_static: None) -> None:
     response = Client().get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
+
+
+def test_error_responses_list_every_declared_code_of_their_status() -> None:
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    responses = schema["paths"]["/api/v1/users/me/"]["patch"]["responses"]
+    for cls in declared():
+        if str(cls.status_code) in responses:
+            assert f"`{cls.default_code}`" in responses[str(cls.status_code)]["description"], cls

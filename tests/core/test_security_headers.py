@@ -7,7 +7,7 @@ from django.test import Client
 
 
 def test_json_answers_may_load_nothing() -> None:
-    response = Client().get("/api/v1/notes/")
+    response = Client().get("/api/v1/users/me/")
     assert response["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]

@@ -78,3 +78,17 @@ def test_access_line_carries_request_id_user_and_timing(caplog: pytest.LogCaptur
 def test_reload_turns_preloading_off_so_workers_import_changed_code(monkeypatch: pytest.MonkeyPatch) -> None:
     config = load_config(monkeypatch, GUNICORN_RELOAD="true", GUNICORN_PRELOAD="true")
     assert (config["reload"], config["preload_app"]) == (True, False)
+
+
+@pytest.mark.parametrize(("sent", "logged"), [("nginx-7", "nginx-7"), ('x", "admin": true, "z": "', None)])
+def test_access_line_without_django_keeps_only_a_plain_request_id(
+    caplog: pytest.LogCaptureFixture, sent: str, logged: str | None
+) -> None:
+    config = Config()
+    config.set("accesslog", "-")
+    logger = AccessLogger(config)
+    logger.access_log.propagate = True
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_X_REQUEST_ID": sent}
+    with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+        logger.access(SimpleNamespace(status_code=400, sent=0), None, environ, timedelta(milliseconds=1))
+    assert caplog.records[0].request_id == logged  # type: ignore[attr-defined]

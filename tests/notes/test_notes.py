@@ -112,10 +112,10 @@ def test_list_is_paged_by_cursor_with_a_capped_size(auth_client: APIClient, user
     assert len(seen) == 8
 
 
-def test_bad_cursor_is_a_404(auth_client: APIClient) -> None:
+def test_bad_cursor_is_a_400(auth_client: APIClient) -> None:
     response = auth_client.get(URL, {"cursor": "garbage"})
-    assert response.status_code == 404
-    assert response.json()["detail"] == "Invalid cursor"
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
 
 
 def test_filter_search_and_ordering(auth_client: APIClient, user: User) -> None:

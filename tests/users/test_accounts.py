@@ -5,12 +5,13 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.exceptions import PermissionDenied, ValidationError
 
+from apps.core.exceptions import PermissionDenied
 from apps.users import accounts
 from apps.users.models import User
 from tests.conftest import PASSWORD
