@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
+from redis.exceptions import RedisError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -70,9 +71,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    """500, or 503 when the cause is an unreachable database: the client should retry, not report a bug."""
+    """500, or 503 when the cause is an unreachable database or cache: the client should retry, not
+    report a bug."""
     exc = sys.exc_info()[1]
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    if isinstance(exc, (OperationalError, InterfaceError, RedisError)):
         response = error_response(503, "service_unavailable", "The service is temporarily unavailable.")
         response["Retry-After"] = "5"
         return response

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from apps.users.models import User
+from apps.users.throttling import AuthRateThrottle
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_missing_fields_are_named(api_client: APIClient) -> None:
 
 def test_token_endpoint_throttles_guessing(api_client: APIClient, user: User, monkeypatch: pytest.MonkeyPatch) -> None:
     # DRF copies the rates onto the class at import; patch them there.
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
+    monkeypatch.setattr(AuthRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
     codes = [obtain(api_client, password="guess").status_code for _ in range(4)]
     assert codes == [401, 401, 401, 429]
     assert obtain(api_client).status_code == 429  # even the right password waits
