@@ -132,3 +132,10 @@ def test_an_admin_path_without_a_trailing_slash_stops_the_start(project: Path) -
     result = evaluate(project, "1", DEBUG="true", ADMIN_URL="/secret-admin")
     assert result.returncode == 78
     assert "ADMIN_URL='/secret-admin' is not valid" in result.stderr
+
+
+def test_a_redis_url_without_a_scheme_stops_the_start(project: Path) -> None:
+    result = evaluate(project, "1", DEBUG="true", REDIS_URL="127.0.0.1:6379")
+    assert result.returncode == 78
+    assert "REDIS_URL is not valid: expected a URL such as redis://" in result.stderr
+    assert "127.0.0.1:6379" not in result.stderr  # a secret: never printed

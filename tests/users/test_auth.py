@@ -144,7 +144,22 @@ def test_access_token_for_a_deleted_user_is_a_401(auth_client: APIClient, user: 
     assert auth_client.get("/api/v1/users/me/").status_code == 401
 
 
-def test_authenticated_request_reads_the_user_from_cache(auth_client: APIClient, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
-    auth_client.get("/api/v1/users/me/")
-    with django_assert_num_queries(0):
+def test_deactivation_by_queryset_update_applies_to_the_next_request(auth_client: APIClient, user: User) -> None:
+    assert auth_client.get("/api/v1/users/me/").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)  # no save(), no signal
+    response = auth_client.get("/api/v1/users/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_inactive"
+
+
+def test_queryset_delete_applies_to_the_next_request(auth_client: APIClient, user: User) -> None:
+    assert auth_client.get("/api/v1/users/me/").status_code == 200
+    User.objects.filter(pk=user.pk).delete()
+    response = auth_client.get("/api/v1/users/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_not_found"
+
+
+def test_authenticated_request_is_one_query_for_user_and_session(auth_client: APIClient, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    with django_assert_num_queries(1):
         assert auth_client.get("/api/v1/users/me/").status_code == 200
