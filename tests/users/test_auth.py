@@ -160,6 +160,8 @@ def test_queryset_delete_applies_to_the_next_request(auth_client: APIClient, use
     assert response.json()["code"] == "user_not_found"
 
 
-def test_authenticated_request_is_one_query_for_user_and_session(auth_client: APIClient, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_authenticated_request_is_one_query_for_user_and_session(
+    auth_client: APIClient, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     with django_assert_num_queries(1):
         assert auth_client.get("/api/v1/users/me/").status_code == 200
