@@ -28,11 +28,12 @@ def token_family_id(token: Token) -> uuid.UUID:
         raise InvalidToken("Token belongs to no session.") from None
 
 
-def user_for_token(token: Token) -> User:
+def user_for_token(token: Token, *, check_session: bool = True) -> User:
     """The token's user, or AuthenticationFailed for every reason the API refuses a token.
 
-    Shared by request authentication and token/verify/, so the two can never disagree. A refresh
-    token must also be its session's newest (an already-rotated one is refused).
+    Shared by request authentication, token/verify/ and refresh, so they can never disagree. A
+    refresh token must also be its session's newest (an already-rotated one is refused); refresh
+    itself checks that in its atomic swap instead (`check_session=False`).
     """
     try:
         user_id = token[api_settings.USER_ID_CLAIM]
@@ -48,7 +49,7 @@ def user_for_token(token: Token) -> User:
         raise AuthenticationFailed("User is inactive.", code="user_inactive")
     if token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
         raise AuthenticationFailed("The user's password has been changed.", code="password_changed")
-    if not user.session_open:
+    if check_session and not user.session_open:
         raise AuthenticationFailed("This session has ended: log in again.", code="session_revoked")
     return user
 

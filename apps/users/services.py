@@ -82,6 +82,7 @@ def refresh_token_rotate(*, refresh: RefreshToken) -> RefreshToken:
     before, so someone holds a copy: the session is ended for everyone holding any of its tokens
     (refresh token reuse detection, OAuth 2.0 Security BCP, RFC 9700 section 4.14.2).
     """
+    user_for_token(refresh, check_session=False)  # inactive, deleted, password changed: no new tokens
     family_id, old_jti = token_family_id(refresh), refresh[api_settings.JTI_CLAIM]
     refresh.set_jti()
     refresh.set_exp()
@@ -95,5 +96,6 @@ def refresh_token_rotate(*, refresh: RefreshToken) -> RefreshToken:
                 "This refresh token was already used; the session has ended: log in again.", code="token_reused"
             )
         raise TokenError("Token is revoked")
-    user_for_token(refresh)  # inactive, deleted, password changed: no new tokens
+    # No check after the swap: a concurrent reuse may already have ended the session, but this
+    # call won the swap and its answer must not depend on the race.
     return refresh

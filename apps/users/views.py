@@ -105,7 +105,9 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user  # type: ignore[return-value]
 
     def perform_update(self, serializer: BaseSerializer[User]) -> None:
-        services.user_update_profile(user=self.get_object(), **serializer.validated_data)
+        user = self.get_object()
+        full_name = serializer.validated_data.get("full_name", user.full_name)  # a PATCH may omit it
+        services.user_update_profile(user=user, full_name=full_name)
 
 
 @extend_schema(
