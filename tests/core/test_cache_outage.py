@@ -42,3 +42,10 @@ def test_any_other_cache_failure_is_a_503_with_retry_after() -> None:
         response = server_error(RequestFactory().get("/"))
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("stopped_redis")
+def test_a_throttle_check_skipped_for_the_outage_is_logged(auth_client: APIClient, caplog: Any) -> None:
+    auth_client.get("/api/v1/notes/")
+    assert "throttle skipped: the cache is unavailable (ConnectionError)" in caplog.text
