@@ -24,13 +24,12 @@ def count(client: Client, method: str, path: str, **kwargs: object) -> int:
 
 
 def main(email: str, password: str) -> None:
-    from rest_framework_simplejwt.tokens import RefreshToken
-
     from apps.users.models import User
+    from apps.users.tokens import SessionRefreshToken
 
     user = User.objects.get(email=email)
     client = Client(HTTP_HOST="127.0.0.1")
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {RefreshToken.for_user(user).access_token}"}
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {SessionRefreshToken.for_user(user).access_token}"}
     counts = {"bare": 0}
     if apps.is_installed("apps.notes"):
         counts["plain"] = count(client, "get", f"/bench/plain-notes/?owner={user.pk}")

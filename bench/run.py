@@ -131,7 +131,6 @@ def query_counts(api: chain.Api) -> dict[str, int]:
 
 # Each lever switched off in turn, to show what it is worth for (c).
 LEVERS = {
-    "user cached, not queried per request": {"AUTH_USER_CACHE_SECONDS": "0"},
     "persistent database connections": {"CONN_MAX_AGE": "0"},
 }
 

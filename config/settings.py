@@ -7,6 +7,7 @@ message instead of a traceback or, worse, a half-working process.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -65,7 +66,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
-    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "django_tasks",
@@ -135,23 +135,29 @@ if DATABASES.get("default", {}).get("ENGINE") == "django.db.backends.postgresql"
     # A dead database must fail a request fast (503), not hang it until gunicorn kills the worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 
-# Cache: Redis when REDIS_URL is set, so throttling and cached users hold across processes and
-# replicas; otherwise memory local to each process.
+# Cache: Redis when REDIS_URL is set, so the general throttles hold across processes and replicas;
+# otherwise memory local to each process. Nothing that must be exact lives in the cache (users are
+# read from the database, the auth throttle counts there).
 REDIS_URL = env("REDIS_URL", cast=str, secret=True, default="")
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    env.problems.append("REDIS_URL is not valid: expected a URL such as redis://host:6379/0 (or rediss://, unix://).")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", cast=str, default="api"),
+            # A stopped or hung Redis must cost a request a fraction of a second, not redis-py's
+            # unbounded wait: Redis answers in well under a millisecond when healthy.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Auth: email logins, JWT for API clients. Sessions live in signed cookies (admin only), so the
-# server keeps no session state.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Auth: email logins, JWT for API clients. Sessions (the admin's only) live in the database, so
+# logging out really ends one: a signed-cookie session stays valid wherever the cookie was copied.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,9 +165,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 REGISTRATION_ENABLED = env("REGISTRATION_ENABLED", cast=boolean, default=True)
-# How long an authenticated request may trust a cached user row. Saving a user clears its entry;
-# with the local-memory cache other processes see a deactivation within this many seconds.
-AUTH_USER_CACHE_SECONDS = env("AUTH_USER_CACHE_SECONDS", cast=non_negative_int, default=60)
 JWT_ALGORITHM = env("JWT_ALGORITHM", cast=choice("HS256", "HS384", "HS512"), default="HS256")
 JWT_SIGNING_KEY = env(
     "JWT_SIGNING_KEY",
@@ -181,8 +184,10 @@ if DEBUG and {SECRET_KEY, JWT_SIGNING_KEY} & {DEVELOPMENT_SECRET_KEY, DEVELOPMEN
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env("JWT_ACCESS_TOKEN_LIFETIME", cast=positive_int, default=300)),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env("JWT_REFRESH_TOKEN_LIFETIME", cast=positive_int, default=86400)),
-    "ROTATE_REFRESH_TOKENS": env("JWT_ROTATE_REFRESH_TOKENS", cast=boolean, default=True),
-    "BLACKLIST_AFTER_ROTATION": env("JWT_BLACKLIST_AFTER_ROTATION", cast=boolean, default=True),
+    # Rotation (always on) and revocation are apps.users' sessions (TokenFamily), not simplejwt's
+    # blacklist app: they must be atomic and detect reuse.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": False,
     "UPDATE_LAST_LOGIN": False,  # a write on every login is a cost most APIs do not need
     "ALGORITHM": JWT_ALGORITHM,
     "SIGNING_KEY": JWT_SIGNING_KEY,
@@ -225,9 +230,10 @@ REGISTRATION_REQUIRE_EMAIL_VERIFICATION = env("REGISTRATION_REQUIRE_EMAIL_VERIFI
 # Seconds a password-reset or email-verification link stays valid (Django's PASSWORD_RESET_TIMEOUT).
 PASSWORD_RESET_TIMEOUT = env("ACCOUNT_LINK_LIFETIME", cast=positive_int, default=86400)
 
-# DRF: JSON in and out only, cached JWT users, cursor pages, one error shape, throttles.
+# DRF: JSON in and out only, JWT users checked against the database, cursor pages, one error
+# shape, throttles.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.users.authentication.CachedUserJWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.users.authentication.SessionCheckedJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["apps.core.parsers.NestingSafeJSONParser"],
@@ -239,18 +245,20 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "apps.core.throttling.AnonCacheRateThrottle",
+        "apps.core.throttling.UserCacheRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON_RATE", cast=rate, default="60/min"),
         "user": env("THROTTLE_USER_RATE", cast=rate, default="600/min"),
-        # Password checks are deliberately slow; guessing must be slower still.
+        # Password checks are deliberately slow; guessing must be slower still. Counted in the
+        # database by apps.users.throttling, shared by every worker and replica.
         "auth": env("THROTTLE_AUTH_RATE", cast=rate, default="10/min"),
     },
-    # Throttles key anonymous clients by address; behind nginx that is the X-Forwarded-For entry
-    # nginx appended, not nginx's own address (which would put every client in one bucket).
-    "NUM_PROXIES": 1 if BEHIND_PROXY else None,
+    # Throttles key anonymous clients by address: the TCP peer, or behind nginx the one
+    # X-Forwarded-For entry nginx appended (not nginx's own address, which would put every client
+    # in one bucket). Never the whole header, which DRF's default (None) uses and any client forges.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
     "EXCEPTION_HANDLER": "apps.core.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

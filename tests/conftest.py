@@ -4,9 +4,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.users.models import User
+from apps.users.tokens import SessionRefreshToken
 from tests.users.factories import PASSWORD, UserFactory
 
 
@@ -33,7 +33,7 @@ def unhashed_static(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    # Throttle counters and cached users must not leak from one test into the next.
+    # Throttle counters must not leak from one test into the next.
     cache.clear()
     yield
     cache.clear()
@@ -59,7 +59,7 @@ def api_client() -> APIClient:
 
 def bearer_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {SessionRefreshToken.for_user(user).access_token}")
     return client
 
 

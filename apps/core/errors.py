@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -27,7 +28,7 @@ from apps.core.logging import current_request_id
 logger = logging.getLogger(__name__)
 
 # A dependency that is down, not a bug: the client is told to retry (503 with Retry-After).
-OUTAGES: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+OUTAGES: tuple[type[Exception], ...] = (OperationalError, InterfaceError, RedisError)
 
 
 def error_body(status_code: int, code: str, detail: str, fields: Any = None) -> dict[str, Any]:

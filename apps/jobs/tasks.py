@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
+
+from apps.users import services
 
 
 @task()
@@ -33,8 +34,8 @@ def send_email(
 
 @task()
 def flush_expired_tokens() -> None:
-    """Expired refresh tokens (and their blacklist entries) are dead weight once past `exp`."""
-    call_command("flushexpiredtokens", verbosity=0)
+    """Sessions past their refresh token's `exp`, and ended throttle windows, are dead weight."""
+    services.sessions_expired_delete()
 
 
 @task()

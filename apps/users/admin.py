@@ -1,8 +1,33 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
 from apps.users.models import User
+from apps.users.throttling import AuthRateThrottle
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login form, counted against the same `auth` limit as the API's logins.
+
+    The check runs before the password is, so past the limit even the right password is refused.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        throttle = AuthRateThrottle()
+        if not throttle.allow_request(self.request, None):
+            raise ValidationError(
+                "Too many login attempts. Try again in %(seconds)d seconds.",
+                code="throttled",
+                params={"seconds": throttle.wait()},
+            )
+        return super().clean()
+
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class UserCreationByEmailForm(UserCreationForm):

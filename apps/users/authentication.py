@@ -1,41 +1,62 @@
+"""Which user a JWT speaks for, checked against the database on every use.
+
+There is deliberately no user cache: a cached row goes stale in other workers and replicas after a
+password change, a deactivation, a `QuerySet.update()` or a delete, and no eviction can reach them
+all. One primary-key query per request, joined with the token's session (`TokenFamily`), is exact
+for every write path, including the admin and raw SQL.
+"""
+
+import uuid
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from apps.users.models import user_cache_key
+from apps.users.models import TokenFamily, User
+
+FAMILY_CLAIM = "fam"
 
 
-class CachedUserJWTAuthentication(JWTAuthentication):
-    """simplejwt's JWTAuthentication, reading the user from the cache instead of the database.
+def token_family_id(token: Token) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(token[FAMILY_CLAIM]))
+    except (KeyError, ValueError):
+        raise InvalidToken("Token belongs to no session.") from None
 
-    The stock class runs a SELECT on the user table for every request. A stateless class
-    (JWTStatelessUserAuthentication) runs none, but cannot see that a user was deactivated or
-    changed their password. Caching the row keeps both checks at the cost of a cache read;
-    `User.save()` evicts the entry so changes apply at once (AUTH_USER_CACHE_SECONDS bounds the
-    delay for other processes when the cache is local memory rather than Redis).
+
+def user_for_token(token: Token, *, check_session: bool = True) -> User:
+    """The token's user, or AuthenticationFailed for every reason the API refuses a token.
+
+    Shared by request authentication, token/verify/ and refresh, so they can never disagree. A
+    refresh token must also be its session's newest (an already-rotated one is refused); refresh
+    itself checks that in its atomic swap instead (`check_session=False`).
     """
+    try:
+        user_id = token[api_settings.USER_ID_CLAIM]
+    except KeyError:
+        raise InvalidToken("Token has no user id.") from None
+    session = Q(pk=token_family_id(token), user_id=OuterRef("pk"))
+    if token.get(api_settings.TOKEN_TYPE_CLAIM) == "refresh":
+        session &= Q(current_jti=token.get(api_settings.JTI_CLAIM))
+    user = User.objects.filter(pk=user_id).annotate(session_open=Exists(TokenFamily.objects.filter(session))).first()
+    if user is None:
+        raise AuthenticationFailed("User not found.", code="user_not_found")
+    if not user.is_active:
+        raise AuthenticationFailed("User is inactive.", code="user_inactive")
+    if token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
+        raise AuthenticationFailed("The user's password has been changed.", code="password_changed")
+    if check_session and not user.session_open:
+        raise AuthenticationFailed("This session has ended: log in again.", code="session_revoked")
+    return user
+
+
+class SessionCheckedJWTAuthentication(JWTAuthentication):
+    """simplejwt's JWTAuthentication, also refusing tokens whose session was revoked (logout,
+    password change, refresh token reuse), in the same single query as the user."""
 
     def get_user(self, validated_token: Token) -> Any:
-        try:
-            user_id = validated_token[settings.SIMPLE_JWT["USER_ID_CLAIM"]]
-        except KeyError:
-            raise AuthenticationFailed("Token has no user id.", code="token_not_valid") from None
-        key = user_cache_key(user_id)
-        user = cache.get(key)
-        if user is None:
-            user = get_user_model().objects.filter(pk=user_id).first()
-            if user is None:
-                raise AuthenticationFailed("User not found.", code="user_not_found")
-            if settings.AUTH_USER_CACHE_SECONDS:
-                cache.set(key, user, timeout=settings.AUTH_USER_CACHE_SECONDS)
-        if not user.is_active:
-            raise AuthenticationFailed("User is inactive.", code="user_inactive")
-        if validated_token.get(settings.SIMPLE_JWT["REVOKE_TOKEN_CLAIM"]) != get_md5_hash_password(user.password):
-            raise AuthenticationFailed("The user's password has been changed.", code="password_changed")
-        return user
+        return user_for_token(validated_token)

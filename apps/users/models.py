@@ -1,15 +1,11 @@
+import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-
-
-def user_cache_key(user_id: Any) -> str:
-    return f"auth:user:{user_id}"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -58,8 +54,40 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.email
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        # Authenticated requests read users from the cache; a saved change (deactivation, new
-        # password) must be seen at once, not after the cache entry expires.
-        cache.delete(user_cache_key(self.pk))
+
+class TokenFamily(models.Model):
+    """One login session: the refresh token issued at login and every token rotated from it.
+
+    Only the newest refresh token of a family (`current_jti`) may be exchanged; rotation is one
+    conditional UPDATE, so of N parallel refreshes with one token exactly one wins. Presenting an
+    older one is reuse (a stolen copy, or the thief's copy after the owner refreshed): the family
+    is deleted, which ends every refresh and access token of that session (access tokens carry the
+    family id and are refused once it is gone). Logout deletes one family, a password change all.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    current_jti = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name_plural = "token families"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.id}"
+
+
+class AuthAttemptCounter(models.Model):
+    """Attempts on the `auth` throttle (login, refresh, register, password change, admin login).
+
+    In the database rather than the cache, so the limit holds across every worker and replica
+    with the default settings (no Redis) and survives a Redis outage; counted by one atomic
+    upsert (apps/users/throttling.py). One row per client and time window.
+    """
+
+    key = models.CharField(max_length=255, primary_key=True)
+    hits = models.PositiveIntegerField()
+    window_end = models.BigIntegerField(db_index=True)  # Unix seconds; rows past it are deleted
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

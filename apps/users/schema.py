@@ -3,5 +3,5 @@
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 
 
-class CachedUserJWTScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]
-    target_class = "apps.users.authentication.CachedUserJWTAuthentication"
+class SessionCheckedJWTScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]
+    target_class = "apps.users.authentication.SessionCheckedJWTAuthentication"

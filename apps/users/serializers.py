@@ -1,11 +1,13 @@
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
-from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
+from apps.users import services
+from apps.users.authentication import user_for_token
 from apps.users.models import User
+from apps.users.tokens import SessionRefreshToken
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -33,14 +35,26 @@ class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+    """simplejwt's, but each login opens a session that logout and reuse detection can end."""
+
+    token_class = SessionRefreshToken
+
+
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
-    """simplejwt's, but a token whose user was deleted gets a 401 instead of a 500."""
+    """Rotates atomically, with reuse detection (services.refresh_token_rotate)."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        try:
-            return super().validate(attrs)
-        except get_user_model().DoesNotExist:
-            raise AuthenticationFailed(str(self.error_messages["no_active_account"]), "no_active_account") from None
+        refresh = services.refresh_token_rotate(refresh=RefreshToken(attrs["refresh"]))
+        return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
+    """simplejwt's checks only the signature and expiry; this refuses whatever the API refuses."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user_for_token(UntypedToken(attrs["token"]))
+        return {}
 
 
 class EmailSerializer(serializers.Serializer):

@@ -6,7 +6,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.serializers import BaseSerializer
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -20,9 +21,12 @@ from apps.users.serializers import (
     LogoutSerializer,
     PasswordChangeSerializer,
     RegistrationSerializer,
+    TokenObtainPairSerializer,
     TokenRefreshSerializer,
+    TokenVerifySerializer,
     UserSerializer,
 )
+from apps.users.throttling import AuthRateThrottle
 
 REGISTRATION_PENDING = "Check your inbox: a message with a link to finish is on its way."
 
@@ -30,30 +34,39 @@ REGISTRATION_PENDING = "Check your inbox: a message with a link to finish is on 
 class AuthThrottleMixin:
     """The strict `auth` rate for endpoints that check a password or take a credential."""
 
-    throttle_classes: Sequence[type[BaseThrottle]] = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes: Sequence[type[BaseThrottle]] = [AuthRateThrottle]
 
 
 @extend_schema(tags=["auth"])
 class TokenObtainView(AuthThrottleMixin, jwt_views.TokenObtainPairView):
     """Exchange email and password for an access and a refresh token."""
 
+    serializer_class = TokenObtainPairSerializer
+
 
 @extend_schema(tags=["auth"])
-class TokenRefreshView(jwt_views.TokenRefreshView):
-    """Exchange a refresh token for a new access token (and a new refresh token: the old one is revoked)."""
+class TokenRefreshView(AuthThrottleMixin, jwt_views.TokenRefreshView):
+    """Exchange a refresh token for a new access and refresh token; the old one stops working.
+
+    Presenting a refresh token that was already exchanged ends its whole session (401 token_reused).
+    """
 
     serializer_class = TokenRefreshSerializer
 
 
 @extend_schema(tags=["auth"])
 class TokenVerifyView(jwt_views.TokenVerifyView):
-    """Check that a token is valid and not revoked."""
+    """Check that a token is valid and not revoked: 200 exactly when the API would accept it."""
+
+    serializer_class = TokenVerifySerializer
 
 
 @extend_schema(tags=["auth"], request=LogoutSerializer, responses={204: OpenApiResponse(description="Logged out.")})
 class LogoutView(AuthThrottleMixin, APIView):
-    """Revoke a refresh token. Holding the refresh token is the credential, so no access token is needed."""
+    """End the session of a refresh token: it and the access tokens of that login stop working.
+
+    Holding the refresh token is the credential, so no access token is needed.
+    """
 
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]
@@ -66,7 +79,7 @@ class LogoutView(AuthThrottleMixin, APIView):
         serializer = LogoutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            RefreshToken(serializer.validated_data["refresh"]).blacklist()
+            services.refresh_token_revoke(refresh=RefreshToken(serializer.validated_data["refresh"]))
         except TokenError as exc:
             raise InvalidToken(str(exc)) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -111,11 +124,16 @@ class MeView(generics.RetrieveUpdateAPIView):
     def get_object(self) -> User:
         return self.request.user  # type: ignore[return-value]
 
+    def perform_update(self, serializer: BaseSerializer[User]) -> None:
+        user = self.get_object()
+        full_name = serializer.validated_data.get("full_name", user.full_name)  # a PATCH may omit it
+        services.user_update_profile(user=user, full_name=full_name)
+
 
 @extend_schema(
     tags=["users"], request=PasswordChangeSerializer, responses={204: OpenApiResponse(description="Changed.")}
 )
-class PasswordChangeView(APIView):
+class PasswordChangeView(AuthThrottleMixin, APIView):
     """Change the password. Every token the user holds stops working: log in again."""
 
     def post(self, request: Request) -> Response:

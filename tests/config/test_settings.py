@@ -124,7 +124,7 @@ def test_behind_a_proxy_forwarded_headers_are_trusted(project: Path) -> None:
     expression = "getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.REST_FRAMEWORK['NUM_PROXIES']"
     direct = evaluate(project, expression, DEBUG="true")
     proxied = evaluate(project, expression, DEBUG="true", BEHIND_PROXY="true")
-    assert printed(direct) == (None, None)
+    assert printed(direct) == (None, 0)  # the TCP peer, never a client-sent X-Forwarded-For
     assert printed(proxied) == (("HTTP_X_FORWARDED_PROTO", "https"), 1)
 
 
@@ -238,3 +238,10 @@ def test_the_development_keys_stop_a_start_with_debug_off(project: Path) -> None
     assert result.returncode == 78
     assert "SECRET_KEY is a development key" in result.stderr
     assert "JWT_SIGNING_KEY is a development key" in result.stderr
+
+
+def test_a_redis_url_without_a_scheme_stops_the_start(project: Path) -> None:
+    result = evaluate(project, "1", DEBUG="true", REDIS_URL="127.0.0.1:6379")
+    assert result.returncode == 78
+    assert "REDIS_URL is not valid: expected a URL such as redis://" in result.stderr
+    assert "127.0.0.1:6379" not in result.stderr  # a secret: never printed

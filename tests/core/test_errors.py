@@ -92,6 +92,7 @@ def test_csrf_failure_is_json() -> None:
     assert_error(response, 403, "csrf_failed")
 
 
+@pytest.mark.django_db  # the login throttle counts in the database before the body is parsed
 def test_deeply_nested_json_is_a_400(api_client: APIClient) -> None:
     response = api_client.post("/api/v1/auth/token/", data="[" * 100_000, content_type="application/json")
     body = assert_error(response, 400, "parse_error")
@@ -169,6 +170,7 @@ class TestWithDebugOn:
         response = auth_client.patch("/api/v1/users/me/", data={"full_name": "y" * 2000}, format="json")
         assert_error(response, 413, "request_too_large")
 
+    @pytest.mark.django_db
     def test_deeply_nested_json_is_a_400(self, api_client: APIClient) -> None:
         response = api_client.post("/api/v1/auth/token/", data="[" * 100_000, content_type="application/json")
         assert_error(response, 400, "parse_error")

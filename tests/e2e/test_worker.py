@@ -123,14 +123,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture
 def tokens(site: Site) -> Iterator[None]:
-    """One expired and one live refresh token of the admin, for the flush to tell apart."""
+    """One expired and one live session of the admin, for the flush to tell apart."""
     site.execute(
-        "INSERT INTO token_blacklist_outstandingtoken (jti, token, created_at, expires_at, user_id) "
-        "SELECT 'expired', 't', now() - interval '2 days', now() - interval '1 day', id FROM users_user "
-        "UNION ALL SELECT 'live', 't', now(), now() + interval '1 day', id FROM users_user"
+        "INSERT INTO users_tokenfamily (id, current_jti, expires_at, user_id) "
+        "SELECT gen_random_uuid(), 'expired', now() - interval '1 day', id FROM users_user "
+        "UNION ALL SELECT gen_random_uuid(), 'live', now() + interval '1 day', id FROM users_user"
     )
     yield
-    site.execute("DELETE FROM token_blacklist_outstandingtoken")
+    site.execute("DELETE FROM users_tokenfamily")
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def token_table_locked(site: Site) -> Iterator[Callable[[], None]]:
     """Holds the flush job inside its DELETE until the returned function is called."""
     connection = psycopg2.connect(site.api.database_url)
     with connection.cursor() as cursor:
-        cursor.execute("LOCK TABLE token_blacklist_outstandingtoken IN ACCESS EXCLUSIVE MODE")
+        cursor.execute("LOCK TABLE users_tokenfamily IN ACCESS EXCLUSIVE MODE")
     yield connection.rollback
     connection.rollback()
     connection.close()
@@ -155,7 +155,7 @@ def wait_until_mid_job(site: Site, job_id: str) -> None:
 
 
 def token_jtis(site: Site) -> set[str]:
-    return {row[0] for row in site.query("SELECT jti FROM token_blacklist_outstandingtoken")}
+    return {row[0] for row in site.query("SELECT current_jti FROM users_tokenfamily")}
 
 
 @pytest.fixture

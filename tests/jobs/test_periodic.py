@@ -6,13 +6,12 @@ import pytest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.jobs.models import PeriodicJob
 from apps.jobs.services import periodic_jobs_enqueue_due
 from apps.jobs.tasks import flush_expired_tokens, prune_finished_jobs, send_email
-from apps.users.models import User
+from apps.users.models import AuthAttemptCounter, TokenFamily, User
+from apps.users.tokens import SessionRefreshToken
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +49,19 @@ def test_a_worker_that_read_the_row_before_another_won_the_run_enqueues_nothing(
     assert enqueued(flush_expired_tokens.module_path) == 1
 
 
-def test_flush_deletes_only_expired_refresh_tokens(user: User) -> None:
-    fresh = RefreshToken.for_user(user)
-    expired = RefreshToken.for_user(user)
-    OutstandingToken.objects.filter(jti=expired["jti"]).update(expires_at=timezone.now() - timedelta(seconds=1))
+def test_flush_deletes_only_expired_sessions(user: User) -> None:
+    fresh = SessionRefreshToken.for_user(user)
+    expired = SessionRefreshToken.for_user(user)
+    TokenFamily.objects.filter(current_jti=expired["jti"]).update(expires_at=timezone.now() - timedelta(seconds=1))
     flush_expired_tokens.call()
-    assert list(OutstandingToken.objects.values_list("jti", flat=True)) == [fresh["jti"]]
+    assert list(TokenFamily.objects.values_list("current_jti", flat=True)) == [fresh["jti"]]
+
+
+def test_flush_deletes_ended_throttle_windows() -> None:
+    AuthAttemptCounter.objects.create(key="ended", hits=3, window_end=int(timezone.now().timestamp()) - 1)
+    AuthAttemptCounter.objects.create(key="open", hits=3, window_end=int(timezone.now().timestamp()) + 60)
+    flush_expired_tokens.call()
+    assert list(AuthAttemptCounter.objects.values_list("key", flat=True)) == ["open"]
 
 
 def test_prune_deletes_finished_jobs_older_than_the_retention(settings) -> None:  # type: ignore[no-untyped-def]

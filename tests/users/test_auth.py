@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from apps.users.models import User
+from apps.users.throttling import AuthRateThrottle
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_missing_fields_are_named(api_client: APIClient) -> None:
 
 def test_token_endpoint_throttles_guessing(api_client: APIClient, user: User, monkeypatch: pytest.MonkeyPatch) -> None:
     # DRF copies the rates onto the class at import; patch them there.
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
+    monkeypatch.setattr(AuthRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
     codes = [obtain(api_client, password="guess").status_code for _ in range(4)]
     assert codes == [401, 401, 401, 429]
     assert obtain(api_client).status_code == 429  # even the right password waits
@@ -144,7 +144,24 @@ def test_access_token_for_a_deleted_user_is_a_401(auth_client: APIClient, user: 
     assert auth_client.get("/api/v1/users/me/").status_code == 401
 
 
-def test_authenticated_request_reads_the_user_from_cache(auth_client: APIClient, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
-    auth_client.get("/api/v1/users/me/")
-    with django_assert_num_queries(0):
+def test_deactivation_by_queryset_update_applies_to_the_next_request(auth_client: APIClient, user: User) -> None:
+    assert auth_client.get("/api/v1/users/me/").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)  # no save(), no signal
+    response = auth_client.get("/api/v1/users/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_inactive"
+
+
+def test_queryset_delete_applies_to_the_next_request(auth_client: APIClient, user: User) -> None:
+    assert auth_client.get("/api/v1/users/me/").status_code == 200
+    User.objects.filter(pk=user.pk).delete()
+    response = auth_client.get("/api/v1/users/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_not_found"
+
+
+def test_authenticated_request_is_one_query_for_user_and_session(
+    auth_client: APIClient, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    with django_assert_num_queries(1):
         assert auth_client.get("/api/v1/users/me/").status_code == 200

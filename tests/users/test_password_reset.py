@@ -8,12 +8,12 @@ import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.jobs.tasks import send_email
 from apps.users.account_views import RESET_REQUESTED
 from apps.users.models import User
+from apps.users.throttling import AuthRateThrottle
+from apps.users.tokens import SessionRefreshToken
 from harness.chain import free_port
 from tests.conftest import PASSWORD, bearer_client
 from tests.users.conftest import Inbox, link_in
@@ -134,7 +134,7 @@ def test_a_weak_new_password_is_refused_and_the_link_stays_usable(
 
 
 def test_reset_revokes_every_refresh_token(api_client: APIClient, user: User, mailbox: Inbox) -> None:
-    refresh_tokens = [str(RefreshToken.for_user(user)) for _ in range(2)]
+    refresh_tokens = [str(SessionRefreshToken.for_user(user)) for _ in range(2)]
     confirm(api_client, emailed_link(api_client, mailbox))
     for refresh in refresh_tokens:
         response = api_client.post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json")
@@ -159,7 +159,7 @@ def test_reset_counts_as_verifying_the_address(api_client: APIClient, make_user,
 def test_account_endpoints_share_the_auth_throttle_with_login(
     api_client: APIClient, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "4/min"})
+    monkeypatch.setattr(AuthRateThrottle, "THROTTLE_RATES", {"auth": "4/min"})
     forged = {"uid": "x", "token": "y"}
     codes = [
         request_reset(api_client, "guess@example.com").status_code,

@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from apps.users import services
 from apps.users.models import User
 from tests.conftest import PASSWORD
 
@@ -105,3 +106,11 @@ def test_password_change_refuses_a_weak_password(auth_client: APIClient, user: U
 
 def test_password_change_needs_a_token(api_client: APIClient) -> None:
     assert change_password(api_client).status_code == 401
+
+
+def test_profile_update_writes_back_no_column_it_did_not_change(user: User) -> None:
+    stale = User.objects.get(pk=user.pk)  # as read at the start of a request
+    User.objects.filter(pk=user.pk).update(is_active=False)  # meanwhile, another worker deactivates
+    services.user_update_profile(user=stale, full_name="Alice")
+    user.refresh_from_db()
+    assert (user.full_name, user.is_active) == ("Alice", False)

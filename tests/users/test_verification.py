@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
 
 from apps.users.account_views import VERIFICATION_RESENT
 from apps.users.models import User
+from apps.users.throttling import AuthRateThrottle
 from apps.users.views import REGISTRATION_PENDING
 from tests.conftest import PASSWORD
 from tests.users.conftest import Inbox, link_in
@@ -147,7 +147,7 @@ def test_resend_answers_the_same_and_sends_nothing_when_nothing_awaits(
 
 
 def test_resend_is_throttled(api_client: APIClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "2/min"})
+    monkeypatch.setattr(AuthRateThrottle, "THROTTLE_RATES", {"auth": "2/min"})
     assert [resend(api_client).status_code for _ in range(3)] == [202, 202, 429]
 
 
