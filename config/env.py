@@ -21,7 +21,18 @@ from decouple import AutoConfig, Csv, UndefinedValueError, undefined
 
 REQUIRED = undefined  # the default of a variable that must be set
 
-__all__ = ["REQUIRED", "Csv", "Env", "boolean", "choice", "non_negative_int", "positive_int", "rate", "time_zone"]
+__all__ = [
+    "REQUIRED",
+    "Csv",
+    "Env",
+    "boolean",
+    "choice",
+    "fraction",
+    "non_negative_int",
+    "positive_int",
+    "rate",
+    "time_zone",
+]
 
 
 def boolean(value: str | bool) -> bool:
@@ -49,6 +60,17 @@ def positive_int(value: str | int) -> int:
     number = non_negative_int(value)
     if number == 0:
         raise ValueError("expected a number of 1 or more")
+    return number
+
+
+def fraction(value: str | float) -> float:
+    """A share between 0 and 1, such as a sampling rate."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("expected a number between 0 and 1, e.g. 0.25") from None
+    if not 0 <= number <= 1:
+        raise ValueError("expected a number between 0 and 1, e.g. 0.25")
     return number
 
 

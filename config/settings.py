@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import REQUIRED, Csv, Env, boolean, choice, non_negative_int, positive_int, rate, time_zone
+from config.env import REQUIRED, Csv, Env, boolean, choice, fraction, non_negative_int, positive_int, rate, time_zone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env(search_path=BASE_DIR)
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "apps.core",
+    "apps.observability",
     "apps.users",
     "apps.notes",
 ]
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     # Probes before anything validates the Host header, so a kubelet or load balancer probing
     # by IP address is not refused by ALLOWED_HOSTS.
     "apps.core.middleware.HealthProbeMiddleware",
+    "apps.observability.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -253,6 +255,18 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Observability: Sentry error reports (off unless SENTRY_DSN is set), Prometheus metrics served by
+# the gunicorn master on METRICS_PORT (off unless set), and warnings for slow requests and queries.
+SENTRY_DSN = env("SENTRY_DSN", cast=str, secret=True, default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", cast=str, default="development" if DEBUG else "production")
+# The Dockerfile sets it to the image's git revision, so a report names the code that raised it.
+SENTRY_RELEASE = env("SENTRY_RELEASE", cast=str, default="")
+SENTRY_SAMPLE_RATE = env("SENTRY_SAMPLE_RATE", cast=fraction, default=1.0)
+SENTRY_TRACES_SAMPLE_RATE = env("SENTRY_TRACES_SAMPLE_RATE", cast=fraction, default=0.0)
+METRICS_ENABLED = bool(env("METRICS_PORT", cast=non_negative_int, default=0))
+SLOW_REQUEST_MS = env("SLOW_REQUEST_MS", cast=non_negative_int, default=1000)
+SLOW_SQL_MS = env("SLOW_SQL_MS", cast=non_negative_int, default=200)
 
 # Security: behind nginx, trust X-Forwarded-Proto only when told so; HTTPS-only cookies and HSTS.
 if BEHIND_PROXY:
