@@ -16,8 +16,8 @@ logger = logging.getLogger("apps.observability")
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-# DRF's routers write regular expressions; a label reads better as /notes/{pk}/.
-_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+# DRF's routers write regular expressions, path() writes converters; either reads as /notes/{pk}/.
+_PARAMETER = re.compile(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>")
 # Any other method a client invents is counted as one label value, not one each.
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -28,7 +28,9 @@ def route_template(request: HttpRequest) -> str:
     match = request.resolver_match
     if match is None or not match.route:
         return "unmatched"
-    return "/" + _NAMED_GROUP.sub(r"{\1}", match.route).replace("^", "").replace("$", "")
+    return "/" + _PARAMETER.sub(lambda found: "{" + (found[1] or found[2]) + "}", match.route).replace("^", "").replace(
+        "$", ""
+    )
 
 
 class _QueryTimer:
