@@ -5,6 +5,7 @@ import os
 import runpy
 import subprocess
 import sys
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ import pytest
 from gunicorn.config import Config
 
 from config.gunicorn_logger import AccessLogger
+from tests.e2e.chain import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,3 +75,26 @@ def test_access_line_carries_request_id_user_and_timing(caplog: pytest.LogCaptur
     fields = {k: getattr(record, k) for k in ("request_id", "user_id", "status", "duration_ms", "bytes")}
     assert fields == {"request_id": "req-7", "user_id": "42", "status": 200, "duration_ms": 12.5, "bytes": 128}
     assert "secret" not in str(vars(record))
+
+
+def test_metrics_port_serves_the_multiprocess_sum_until_gunicorn_exits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # restored after the test; the config sets it
+    port = free_port()
+    config = load_config(monkeypatch, HOST="127.0.0.1", METRICS_PORT=str(port))
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    config["when_ready"](None)
+    config["child_exit"](None, SimpleNamespace(pid=999_999))
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        assert response.status == 200
+    assert folder.is_dir()
+    config["on_exit"](None)
+    assert not folder.exists()
+
+
+def test_without_metrics_port_the_hooks_do_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("METRICS_PORT", raising=False)
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    config = load_config(monkeypatch)
+    for hook, args in (("when_ready", (None,)), ("child_exit", (None, None)), ("on_exit", (None,))):
+        config[hook](*args)
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
