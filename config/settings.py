@@ -120,13 +120,13 @@ REDIS_URL = env("REDIS_URL", cast=str, secret=True, default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.observability.cache.InstrumentedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", cast=str, default="api"),
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "apps.observability.cache.InstrumentedLocMemCache"}}
 
 # Auth: email logins, JWT for API clients. Sessions live in signed cookies (admin only), so the
 # server keeps no session state.

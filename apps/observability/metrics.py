@@ -2,11 +2,11 @@
 
 Under gunicorn (METRICS_PORT set) each worker writes its samples to files in
 PROMETHEUS_MULTIPROC_DIR and the exporter in the gunicorn master sums them (apps.observability.exporter),
-so a scrape sees the whole server, not whichever worker answered. One histogram per signal: its
-`_count` is the number of events and its `_sum` their total time, so no separate counter is kept.
+so a scrape sees the whole server, not whichever worker answered. A timed event is one histogram:
+its `_count` is the number of events and its `_sum` their total time, so no separate counter is kept.
 """
 
-from prometheus_client import Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 REQUEST_DURATION = Histogram(
     "http_request_duration_seconds",
@@ -24,3 +24,5 @@ DB_QUERY_DURATION = Histogram(
     ["alias"],
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
+CACHE_LOOKUPS = Counter("cache_lookups_total", "Cache reads, by result: hit or miss.", ["result"])
+CACHE_ERRORS = Counter("cache_errors_total", "Cache operations that raised, by operation.", ["operation"])

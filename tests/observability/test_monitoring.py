@@ -7,7 +7,13 @@ from apps.observability import metrics
 from tests.project_files import ROOT, k8s_documents
 
 MONITORING = ROOT / "monitoring"
-EXPORTED = (metrics.REQUEST_DURATION, metrics.REQUESTS_IN_FLIGHT, metrics.DB_QUERY_DURATION)
+EXPORTED = (
+    metrics.REQUEST_DURATION,
+    metrics.REQUESTS_IN_FLIGHT,
+    metrics.DB_QUERY_DURATION,
+    metrics.CACHE_LOOKUPS,
+    metrics.CACHE_ERRORS,
+)
 
 
 def _dashboard_queries() -> list[str]:
@@ -15,7 +21,7 @@ def _dashboard_queries() -> list[str]:
     return [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
 
 
-_SUFFIXES = {"histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}
+_SUFFIXES = {"histogram": ("_bucket", "_count", "_sum"), "gauge": ("",), "counter": ("_total",)}
 
 
 def _sample_names() -> set[str]:
@@ -28,7 +34,7 @@ def _families() -> set[str]:
 
 
 def test_dashboard_queries_name_only_metrics_the_app_exports() -> None:
-    named = {name for query in _dashboard_queries() for name in re.findall(r"\b(?:http|db)_\w+", query)}
+    named = {name for query in _dashboard_queries() for name in re.findall(r"\b(?:http|db|cache)_\w+", query)}
     assert named
     assert named - _sample_names() == set()
 
