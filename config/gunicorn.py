@@ -68,27 +68,28 @@ logconfig_dict = {
 # Metrics: workers write samples to files in a fresh folder (stale files would count a previous
 # run), and the master serves their sum on METRICS_PORT, a port nginx never proxies.
 metrics_port = env("METRICS_PORT", cast=non_negative_int, default=0)
-if metrics_port:
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="api-metrics-", dir=worker_tmp_dir)
+_metrics_dir = tempfile.mkdtemp(prefix="api-metrics-", dir=worker_tmp_dir) if metrics_port else ""
+# gunicorn sets these in its own environment before loading the app, which prometheus_client reads.
+raw_env = [f"PROMETHEUS_MULTIPROC_DIR={_metrics_dir}"] if metrics_port else []
 
 
 def when_ready(server: Any) -> None:
     if metrics_port:
         from apps.observability.exporter import start_exporter
 
-        start_exporter(host=bind.rsplit(":", 1)[0].strip("[]"), port=metrics_port)
+        start_exporter(host=bind.rsplit(":", 1)[0].strip("[]"), port=metrics_port, folder=_metrics_dir)
 
 
 def child_exit(server: Any, worker: Any) -> None:
     if metrics_port:
         from apps.observability.exporter import forget_worker
 
-        forget_worker(worker.pid)
+        forget_worker(worker.pid, folder=_metrics_dir)
 
 
 def on_exit(server: Any) -> None:
     if metrics_port:
-        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
 
 
 env.exit_if_invalid()

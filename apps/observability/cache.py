@@ -33,6 +33,16 @@ def _count_lookups(hits: int, misses: int) -> None:
         metrics.CACHE_LOOKUPS.labels("miss").inc(misses)
 
 
+def _passing_through(operation: str) -> Any:
+    """The backend's own method, with its errors counted."""
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _counting_errors(operation):
+            return getattr(super(_CacheMetricsMixin, self), operation)(*args, **kwargs)
+
+    return method
+
+
 class _CacheMetricsMixin:
     # The operations this project's code and DRF's throttles use; others pass through uncounted.
 
@@ -42,21 +52,10 @@ class _CacheMetricsMixin:
         _count_lookups(value is not _MISSING, value is _MISSING)
         return default if value is _MISSING else value
 
-    def set(self, *args: Any, **kwargs: Any) -> Any:
-        with _counting_errors("set"):
-            return super().set(*args, **kwargs)  # type: ignore[misc]
-
-    def add(self, *args: Any, **kwargs: Any) -> Any:
-        with _counting_errors("add"):
-            return super().add(*args, **kwargs)  # type: ignore[misc]
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        with _counting_errors("delete"):
-            return super().delete(*args, **kwargs)  # type: ignore[misc]
-
-    def incr(self, *args: Any, **kwargs: Any) -> Any:
-        with _counting_errors("incr"):
-            return super().incr(*args, **kwargs)  # type: ignore[misc]
+    set = _passing_through("set")
+    add = _passing_through("add")
+    delete = _passing_through("delete")
+    incr = _passing_through("incr")
 
 
 class InstrumentedRedisCache(_CacheMetricsMixin, RedisCache):

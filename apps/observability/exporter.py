@@ -7,12 +7,12 @@ are never public by accident, and the master can answer while every worker is bu
 from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
 
-def start_exporter(*, host: str, port: int) -> None:
+def start_exporter(*, host: str, port: int, folder: str) -> None:
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    multiprocess.MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
     start_http_server(port, addr=host, registry=registry)
 
 
-def forget_worker(pid: int) -> None:
+def forget_worker(pid: int, *, folder: str) -> None:
     """A dead worker's in-flight gauge must not count; its counters and histograms still do."""
-    multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
+    multiprocess.mark_process_dead(pid, path=folder)  # type: ignore[no-untyped-call]

@@ -78,23 +78,23 @@ def test_access_line_carries_request_id_user_and_timing(caplog: pytest.LogCaptur
 
 
 def test_metrics_port_serves_the_multiprocess_sum_until_gunicorn_exits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # restored after the test; the config sets it
     port = free_port()
     config = load_config(monkeypatch, HOST="127.0.0.1", METRICS_PORT=str(port))
-    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    [setting] = config["raw_env"]
+    name, _, folder = setting.partition("=")
+    assert name == "PROMETHEUS_MULTIPROC_DIR"
     config["when_ready"](None)
     config["child_exit"](None, SimpleNamespace(pid=999_999))
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         assert response.status == 200
-    assert folder.is_dir()
+    assert Path(folder).is_dir()
     config["on_exit"](None)
-    assert not folder.exists()
+    assert not Path(folder).exists()
 
 
 def test_without_metrics_port_the_hooks_do_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("METRICS_PORT", raising=False)
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     config = load_config(monkeypatch)
     for hook, args in (("when_ready", (None,)), ("child_exit", (None, None)), ("on_exit", (None,))):
         config[hook](*args)
-    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+    assert config["raw_env"] == []
