@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from sentry_sdk.utils import BadDsn, Dsn
 
 from config.env import REQUIRED, Csv, Env, boolean, choice, fraction, non_negative_int, positive_int, rate, time_zone
 
@@ -259,6 +260,12 @@ LOGGING = {
 # Observability: Sentry error reports (off unless SENTRY_DSN is set), Prometheus metrics served by
 # the gunicorn master on METRICS_PORT (off unless set), and warnings for slow requests and queries.
 SENTRY_DSN = env("SENTRY_DSN", cast=str, secret=True, default="")
+if SENTRY_DSN:
+    try:
+        Dsn(SENTRY_DSN)
+    except BadDsn:
+        # The SDK would raise at start with a traceback; the DSN holds a key, so it is not echoed.
+        env.problems.append("SENTRY_DSN is not valid: expected https://<public key>@<host>/<project id>.")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", cast=str, default="development" if DEBUG else "production")
 # The Dockerfile sets it to the image's git revision, so a report names the code that raised it.
 SENTRY_RELEASE = env("SENTRY_RELEASE", cast=str, default="")
