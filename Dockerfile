@@ -24,6 +24,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH="/opt/venv/bin:${PATH}" \
     PORT=8001 \
+    # Error reports name the commit they came from.
+    SENTRY_RELEASE="${REVISION}" \
     STATIC_ROOT=/app/staticfiles \
     # Collected below, at build time; replicas need not repeat it at every start.
     STARTUP_COLLECTSTATIC=false

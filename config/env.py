@@ -30,6 +30,7 @@ __all__ = [
     "boolean",
     "choice",
     "email_url",
+    "fraction",
     "http_url",
     "non_negative_int",
     "positive_int",
@@ -70,6 +71,17 @@ def positive_int(value: str | int) -> int:
     number = non_negative_int(value)
     if number == 0:
         raise ValueError("expected a number of 1 or more")
+    return number
+
+
+def fraction(value: str | float) -> float:
+    """A share between 0 and 1, such as a sampling rate."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("expected a number between 0 and 1, e.g. 0.25") from None
+    if not 0 <= number <= 1:
+        raise ValueError("expected a number between 0 and 1, e.g. 0.25")
     return number
 
 

@@ -6,7 +6,10 @@ worker count from the CPUs this process may use, and recycling to bound slow mem
 """
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from config.env import Env, boolean, choice, non_negative_int, positive_int
 
@@ -66,5 +69,32 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
     },
 }
+
+# Metrics: workers write samples to files in a fresh folder (stale files would count a previous
+# run), and the master serves their sum on METRICS_PORT, a port nginx never proxies.
+metrics_port = env("METRICS_PORT", cast=non_negative_int, default=0)
+_metrics_dir = tempfile.mkdtemp(prefix="api-metrics-", dir=worker_tmp_dir) if metrics_port else ""
+# gunicorn sets these in its own environment before loading the app, which prometheus_client reads.
+raw_env = [f"PROMETHEUS_MULTIPROC_DIR={_metrics_dir}"] if metrics_port else []
+
+
+def when_ready(server: Any) -> None:
+    if metrics_port:
+        from apps.observability.exporter import start_exporter
+
+        start_exporter(host=bind.rsplit(":", 1)[0].strip("[]"), port=metrics_port, folder=_metrics_dir)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if metrics_port:
+        from apps.observability.exporter import forget_worker
+
+        forget_worker(worker.pid, folder=_metrics_dir)
+
+
+def on_exit(server: Any) -> None:
+    if metrics_port:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
+
 
 env.exit_if_invalid()

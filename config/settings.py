@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from sentry_sdk.utils import BadDsn, Dsn
 
 from config.env import (
     GENERATE_KEY_HINT,
@@ -19,6 +20,7 @@ from config.env import (
     boolean,
     choice,
     email_url,
+    fraction,
     http_url,
     non_negative_int,
     positive_int,
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "drf_spectacular_sidecar",
     "apps.core",
+    "apps.observability",
     "apps.users",
     "apps.notes",
     "apps.jobs",
@@ -84,6 +87,7 @@ MIDDLEWARE = [
     # by IP address is not refused by ALLOWED_HOSTS.
     "apps.core.middleware.HealthProbeMiddleware",
     "apps.core.middleware.RejectNulMiddleware",
+    "apps.observability.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "apps.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -144,7 +148,7 @@ if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.observability.cache.InstrumentedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", cast=str, default="api"),
             # A stopped or hung Redis must cost a request a fraction of a second, not redis-py's
@@ -153,7 +157,7 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "apps.observability.cache.InstrumentedLocMemCache"}}
 
 # Auth: email logins, JWT for API clients. Sessions (the admin's only) live in the database, so
 # logging out really ends one: a signed-cookie session stays valid wherever the cookie was copied.
@@ -341,6 +345,24 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Observability: Sentry error reports (off unless SENTRY_DSN is set), Prometheus metrics served by
+# the gunicorn master on METRICS_PORT (off unless set), and warnings for slow requests and queries.
+SENTRY_DSN = env("SENTRY_DSN", cast=str, secret=True, default="")
+if SENTRY_DSN:
+    try:
+        Dsn(SENTRY_DSN)
+    except BadDsn:
+        # The SDK would raise at start with a traceback; the DSN holds a key, so it is not echoed.
+        env.problems.append("SENTRY_DSN is not valid: expected https://<public key>@<host>/<project id>.")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", cast=str, default="development" if DEBUG else "production")
+# The Dockerfile sets it to the image's git revision, so a report names the code that raised it.
+SENTRY_RELEASE = env("SENTRY_RELEASE", cast=str, default="")
+SENTRY_SAMPLE_RATE = env("SENTRY_SAMPLE_RATE", cast=fraction, default=1.0)
+SENTRY_TRACES_SAMPLE_RATE = env("SENTRY_TRACES_SAMPLE_RATE", cast=fraction, default=0.0)
+METRICS_ENABLED = bool(env("METRICS_PORT", cast=non_negative_int, default=0))
+SLOW_REQUEST_MS = env("SLOW_REQUEST_MS", cast=non_negative_int, default=1000)
+SLOW_SQL_MS = env("SLOW_SQL_MS", cast=non_negative_int, default=200)
 
 # Security: with DEBUG off every default is the safe one, so a deployment that sets only the
 # required variables passes `check --deploy`; each relaxation is one variable. Django decides

@@ -10,6 +10,7 @@ from config.env import (
     Env,
     boolean,
     choice,
+    fraction,
     non_negative_int,
     positive_int,
     rate,
@@ -129,6 +130,8 @@ def test_empty_optional_secret_means_unset(tmp_path: Path, monkeypatch: pytest.M
         (choice("json", "text"), "text", "text"),
         (rate, "100/min", "100/min"),
         (rate, "5/s", "5/s"),
+        (fraction, "0.25", 0.25),
+        (fraction, "1", 1.0),
         (time_zone, "Europe/Paris", "Europe/Paris"),
         (Csv(), "a.example, b.example", ["a.example", "b.example"]),
     ],
@@ -149,6 +152,8 @@ def test_casts_accept_good_values(cast, raw, expected) -> None:  # type: ignore[
         (rate, "many/min", "expected <number>/<second|minute|hour|day>"),
         (time_zone, "Mars/Olympus_Mons", "expected an IANA time zone"),
         (time_zone, "../etc", "expected an IANA time zone"),
+        (fraction, "1.5", "expected a number between 0 and 1"),
+        (fraction, "half", "expected a number between 0 and 1"),
     ],
 )
 def test_casts_reject_bad_values_with_a_reason(cast, raw, message) -> None:  # type: ignore[no-untyped-def]

@@ -116,8 +116,8 @@ def test_redis_url_switches_the_cache_to_redis(project: Path) -> None:
     backend = "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], s.CACHES['default'].get('LOCATION')"
     local = evaluate(project, backend, DEBUG="true")
     shared = evaluate(project, backend, DEBUG="true", REDIS_URL="redis://cache:6379/1")
-    assert printed(local) == ("LocMemCache", None)
-    assert printed(shared) == ("RedisCache", "redis://cache:6379/1")
+    assert printed(local) == ("InstrumentedLocMemCache", None)
+    assert printed(shared) == ("InstrumentedRedisCache", "redis://cache:6379/1")
 
 
 def test_behind_a_proxy_forwarded_headers_are_trusted(project: Path) -> None:

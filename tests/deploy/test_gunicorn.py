@@ -5,6 +5,7 @@ import os
 import runpy
 import subprocess
 import sys
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ import pytest
 from gunicorn.config import Config
 
 from config.gunicorn_logger import AccessLogger
+from harness.chain import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,3 +94,26 @@ def test_access_line_without_django_keeps_only_a_plain_request_id(
     with caplog.at_level(logging.INFO, logger="gunicorn.access"):
         logger.access(SimpleNamespace(status_code=400, sent=0), None, environ, timedelta(milliseconds=1))
     assert caplog.records[0].request_id == logged  # type: ignore[attr-defined]
+
+
+def test_metrics_port_serves_the_multiprocess_sum_until_gunicorn_exits(monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()
+    config = load_config(monkeypatch, HOST="127.0.0.1", METRICS_PORT=str(port))
+    [setting] = config["raw_env"]
+    name, _, folder = setting.partition("=")
+    assert name == "PROMETHEUS_MULTIPROC_DIR"
+    config["when_ready"](None)
+    config["child_exit"](None, SimpleNamespace(pid=999_999))
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        assert response.status == 200
+    assert Path(folder).is_dir()
+    config["on_exit"](None)
+    assert not Path(folder).exists()
+
+
+def test_without_metrics_port_the_hooks_do_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("METRICS_PORT", raising=False)
+    config = load_config(monkeypatch)
+    for hook, args in (("when_ready", (None,)), ("child_exit", (None, None)), ("on_exit", (None,))):
+        config[hook](*args)
+    assert config["raw_env"] == []
