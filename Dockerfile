@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The API image: built once per commit, configured at run time by environment variables (.env.example).
 # Python's minor version matches .python-version and the locks in requirements/.
 
@@ -36,11 +35,16 @@ COPY --from=build /opt/venv /opt/venv
 COPY . .
 # Bytecode compiled once here: at run time nothing is written (PYTHONDONTWRITEBYTECODE, and a
 # read-only root filesystem on Kubernetes), so every start would otherwise compile the app again.
-# DEBUG=true only for collectstatic: it needs no secret, and none is baked into the image.
+# The code stays root's. The app user owns staticfiles/ (so STARTUP_COLLECTSTATIC=true from a
+# .env works) and may create files in /app, the default SQLite database's folder, where the
+# sticky bit keeps it from deleting or renaming the code.
 RUN python -m compileall -q apps config manage.py \
- && DEBUG=true python manage.py collectstatic --noinput --verbosity 0
+ && install -d -o 10001 -g 10001 staticfiles \
+ && chgrp 10001 . && chmod 1775 .
 
 USER 10001:10001
+# DEBUG=true only for collectstatic: it needs no secret, and none is baked into the image.
+RUN DEBUG=true python manage.py collectstatic --noinput --verbosity 0
 EXPOSE 8001
 HEALTHCHECK --interval=30s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8001'), timeout=2)"]

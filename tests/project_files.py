@@ -34,6 +34,10 @@ def compose() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+def compose_override() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "docker-compose.override.yml").read_text())
+
+
 def compose_interpolations() -> set[str]:
     """Variables docker compose substitutes into docker-compose.yml from .env or the shell."""
     return set(_INTERPOLATION.findall((ROOT / "docker-compose.yml").read_text()))
