@@ -12,13 +12,6 @@ RUN /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/production.txt
 
 # --- runtime: the virtualenv, the code, collected static files; no compiler, no pip cache ---------
 FROM python:3.11.14-slim-bookworm AS runtime
-ARG REVISION=unknown
-ARG CREATED=unknown
-LABEL org.opencontainers.image.title="api" \
-      org.opencontainers.image.description="Django REST Framework API" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.licenses="MIT"
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH="/opt/venv/bin:${PATH}" \
@@ -35,17 +28,25 @@ COPY --from=build /opt/venv /opt/venv
 COPY . .
 # Bytecode compiled once here: at run time nothing is written (PYTHONDONTWRITEBYTECODE, and a
 # read-only root filesystem on Kubernetes), so every start would otherwise compile the app again.
+# DEBUG=true only for collectstatic: it needs no secret, and none is baked into the image.
 # The code stays root's. The app user owns staticfiles/ (so STARTUP_COLLECTSTATIC=true from a
 # .env works) and may create files in /app, the default SQLite database's folder, where the
 # sticky bit keeps it from deleting or renaming the code.
 RUN python -m compileall -q apps config manage.py \
- && install -d -o 10001 -g 10001 staticfiles \
+ && DEBUG=true python manage.py collectstatic --noinput --verbosity 0 \
+ && chown -R 10001:10001 staticfiles \
  && chgrp 10001 . && chmod 1775 .
 
 USER 10001:10001
-# DEBUG=true only for collectstatic: it needs no secret, and none is baked into the image.
-RUN DEBUG=true python manage.py collectstatic --noinput --verbosity 0
 EXPOSE 8001
 HEALTHCHECK --interval=30s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8001'), timeout=2)"]
 ENTRYPOINT ["./start.sh"]
+# Last, so a new commit changes only these labels and every layer above stays cached.
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="api" \
+      org.opencontainers.image.description="Django REST Framework API" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="MIT"
