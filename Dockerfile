@@ -1,24 +1,19 @@
-# syntax=docker/dockerfile:1
 # The API image: built once per commit, configured at run time by environment variables (.env.example).
 # Python's minor version matches .python-version and the locks in requirements/.
+# Few steps, the slow-changing ones first: each step is a layer to store and, on some storage
+# drivers, a full copy to make; the commit's labels come from `docker build --label` (CI).
 
 # --- build: a virtualenv from the hash-pinned lock, nothing compiled at build time -----------------
 FROM python:3.11.14-slim-bookworm AS build
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_NO_CACHE_DIR=1 \
-    PYTHONDONTWRITEBYTECODE=1
-RUN python -m venv /opt/venv
 COPY requirements/production.txt /tmp/production.txt
-RUN /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/production.txt
+# Dependencies resolved, not --no-deps: a lock that misses one for this Python fails here, not at run time.
+RUN python -m venv /opt/venv \
+ && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check --require-hashes -r /tmp/production.txt
 
 # --- runtime: the virtualenv, the code, collected static files; no compiler, no pip cache ---------
 FROM python:3.11.14-slim-bookworm AS runtime
-ARG REVISION=unknown
-ARG CREATED=unknown
 LABEL org.opencontainers.image.title="api" \
       org.opencontainers.image.description="Django REST Framework API" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.licenses="MIT"
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -29,18 +24,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     # Collected below, at build time; replicas need not repeat it at every start.
     STARTUP_COLLECTSTATIC=false
-
-RUN groupadd --system --gid 10001 app \
- && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
-
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY . .
 # Bytecode compiled once here: at run time nothing is written (PYTHONDONTWRITEBYTECODE, and a
 # read-only root filesystem on Kubernetes), so every start would otherwise compile the app again.
 # DEBUG=true only for collectstatic: it needs no secret, and none is baked into the image.
-RUN python -m compileall -q apps config manage.py \
- && DEBUG=true python manage.py collectstatic --noinput --verbosity 0
+# The code stays root's. The app user owns staticfiles/ (so STARTUP_COLLECTSTATIC=true from a
+# .env works) and may create files in /app, the default SQLite database's folder, where the
+# sticky bit keeps it from deleting or renaming the code.
+RUN groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
+ && python -m compileall -q apps config manage.py \
+ && DEBUG=true python manage.py collectstatic --noinput --verbosity 0 \
+ && chown -R app:app staticfiles \
+ && chgrp app . && chmod 1775 .
 
 USER 10001:10001
 EXPOSE 8001

@@ -12,7 +12,7 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --str
 	--no-emit-find-links --no-emit-index-url
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install run worker test lint format lock check audit e2e bench certs init app clean
+.PHONY: help install run worker test lint format lock check audit e2e compose-test bench certs init app clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,7 +42,7 @@ lint: install ## ruff, mypy, import contracts, hadolint; compose, GitLab CI and 
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/hadolint --failure-threshold warning Dockerfile
-	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml docker-compose.override.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci .gitlab-ci.yml
 	$(BIN)/kubernetes-validate --strict --quiet $(filter-out k8s/kustomization.yaml,$(wildcard k8s/*.yaml))
 
@@ -78,10 +78,13 @@ bench: install ## Benchmark the chain with wrk: req/s, latency, ratios, cold sta
 e2e: install ## End-to-end: start.sh, gunicorn, PostgreSQL and nginx for real, on loopback
 	$(BIN)/python -m pytest -m e2e tests/e2e
 
+compose-test: install ## docker compose for real: image, stack, README flows, restart, stop, down -v (needs Docker)
+	$(BIN)/python -m pytest -m e2e tests/compose -p no:cacheprovider -s
+
 certs: ## A self-signed certificate in nginx/certs for the compose nginx (local use only)
 	mkdir -p nginx/certs
 	openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
-		-keyout nginx/certs/tls.key -out nginx/certs/tls.crt
+		-addext "subjectAltName=DNS:localhost" -keyout nginx/certs/tls.key -out nginx/certs/tls.crt
 
 init: ## Make the clone your project: make init NAME=acme-api [FORCE=1] [FRESH_GIT=1]
 	@test -n "$(NAME)" || { echo "usage: make init NAME=acme-api [FORCE=1] [FRESH_GIT=1]"; exit 2; }

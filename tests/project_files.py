@@ -34,6 +34,14 @@ def compose() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+def compose_override() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "docker-compose.override.yml").read_text())
+
+
+# Read by docker compose itself from .env (its CLI's settings), not substituted into the file.
+COMPOSE_OWN_VARIABLES = {"COMPOSE_PROFILES"}
+
+
 def compose_interpolations() -> set[str]:
     """Variables docker compose substitutes into docker-compose.yml from .env or the shell."""
     return set(_INTERPOLATION.findall((ROOT / "docker-compose.yml").read_text()))

@@ -1,8 +1,13 @@
 """k8s/ is consistent with the settings, the image and gunicorn's shutdown."""
 
+import json
+import re
 from typing import Any
 
-from tests.project_files import k8s_documents, variables_read
+from tests.project_files import ROOT, k8s_documents, variables_read
+
+README = (ROOT / "README.md").read_text()
+TEMPLATE = (ROOT / "nginx" / "api.conf.template").read_text()
 
 
 def container(document: dict[str, Any]) -> dict[str, Any]:
@@ -72,3 +77,46 @@ def test_worker_runs_worker_sh_with_the_web_config_and_no_service() -> None:
     labels = worker["spec"]["template"]["metadata"]["labels"]
     assert not set(documents["service.yaml"]["spec"]["selector"].items()) <= set(labels.items())
     assert "ports" not in container(worker)
+
+
+def test_the_autoscaler_owns_the_replica_count() -> None:
+    documents = k8s_documents()
+    assert "replicas" not in documents["deployment.yaml"]["spec"]
+    target = documents["hpa.yaml"]["spec"]["scaleTargetRef"]
+    assert (target["kind"], target["name"]) == ("Deployment", documents["deployment.yaml"]["metadata"]["name"])
+
+
+def test_pods_of_the_api_image_pull_with_the_registry_secret() -> None:
+    documents = k8s_documents()
+    for name in ("deployment.yaml", "migrate-job.yaml"):
+        pod = documents[name]["spec"]["template"]["spec"]
+        assert pod["imagePullSecrets"] == [{"name": "gitlab-registry"}]
+    assert "kubectl create secret docker-registry gitlab-registry" in README
+
+
+def test_ingress_sends_the_errors_nginx_makes_to_the_json_backend() -> None:
+    documents = k8s_documents()
+    annotations = documents["ingress.yaml"]["metadata"]["annotations"]
+    intercepted = re.findall(r"^\s*error_page ([\d ]+) =", TEMPLATE, re.MULTILINE)
+    assert annotations["nginx.ingress.kubernetes.io/custom-http-errors"].split(",") == " ".join(intercepted).split()
+    service = documents["errors-service.yaml"]
+    assert annotations["nginx.ingress.kubernetes.io/default-backend"] == service["metadata"]["name"]
+    pod = documents["errors-deployment.yaml"]["spec"]["template"]
+    assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
+    (port,) = container(documents["errors-deployment.yaml"])["ports"]
+    assert service["spec"]["ports"][0]["targetPort"] == port["name"]
+    assert f"listen {port['containerPort']};" in documents["errors-configmap.yaml"]["data"]["errors.conf"]
+
+
+def _json_error_bodies(config: str, request_id_variable: str) -> dict[str, str]:
+    bodies = re.findall(r"return ([45]\d\d) '(\{\"status\".*?\})';", config)
+    return {status: body.replace(request_id_variable, "<request id>") for status, body in bodies}
+
+
+def test_ingress_errors_answer_the_same_json_as_the_project_nginx() -> None:
+    conf = k8s_documents()["errors-configmap.yaml"]["data"]["errors.conf"]
+    ingress = _json_error_bodies(conf, "$http_x_request_id")
+    assert ingress == _json_error_bodies(TEMPLATE, "$api_request_id")
+    assert set(ingress) == {"413", "503"}
+    for body in ingress.values():
+        assert json.loads(body.replace("<request id>", "r-1"))["request_id"] == "r-1"

@@ -48,7 +48,9 @@ def test_local_files_are_git_ignored(tmp_path: Path) -> None:
     assert result.stdout.split() == local
 
 
-LOCK_ENTRY = re.compile(r"^([A-Za-z0-9._-]+)==(\S+) \\\n((?:\s+--hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", re.MULTILINE)
+LOCK_ENTRY = re.compile(
+    r"^([A-Za-z0-9._-]+)==(\S+)(?: ; [^\\\n]+)? \\\n((?:\s+--hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", re.MULTILINE
+)
 
 
 def read_lock(name: str) -> dict[str, str]:

@@ -174,7 +174,6 @@ def pipeline_branches() -> set[str]:
     return {branch for rule in rules for branch in re.findall(r'\$CI_COMMIT_BRANCH == "([^"]+)"', rule)}
 
 
-@pytest.mark.xfail(strict=True, reason="until .gitlab-ci.yml runs on main (the lead applies it at merge)")
 def test_init_fresh_git_creates_only_branches_the_pipeline_runs_on(clone: Path) -> None:
     result = run(clone, sys.executable, "scripts/init_project.py", "acme-api", "--fresh-git")
     assert result.returncode == 0, result.stderr

@@ -65,3 +65,17 @@ def test_probes_are_not_throttled(probe: Client, monkeypatch: pytest.MonkeyPatch
     assert [response.status_code for response in verify] == [400, 429]
     assert [probe.get("/healthz").status_code for _ in range(3)] == [200] * 3
     assert [probe.get("/readyz").status_code for _ in range(3)] == [200] * 3
+
+
+@pytest.mark.django_db
+def test_readiness_reports_a_failing_shared_cache_but_stays_ready(  # type: ignore[no-untyped-def]
+    probe: Client, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("redis is down")
+
+    settings.REDIS_URL = "redis://configured"
+    monkeypatch.setattr(health.cache, "set", refuse)
+    response = probe.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"] == "error: ConnectionError"
