@@ -55,11 +55,11 @@ def test_deploy_check_sets_only_the_required_settings() -> None:
     assert names == {"DEBUG", "ALLOWED_HOSTS", "DATABASE_URL"}  # the two keys are generated in the recipe
 
 
-def test_pipeline_runs_on_merge_requests_develop_master_and_schedules_only() -> None:
+def test_pipeline_runs_on_merge_requests_main_develop_master_and_schedules_only() -> None:
     rules = [rule["if"] for rule in pipeline()["workflow"]["rules"]]
     assert rules == [
         '$CI_PIPELINE_SOURCE == "merge_request_event"',
-        '$CI_COMMIT_BRANCH == "develop" || $CI_COMMIT_BRANCH == "master"',
+        '$CI_COMMIT_BRANCH == "main" || $CI_COMMIT_BRANCH == "develop" || $CI_COMMIT_BRANCH == "master"',
         '$CI_PIPELINE_SOURCE == "schedule"',
     ]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e import chain
+from harness import chain
 from tests.project_files import ROOT
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e import chain
+from harness import chain
 from tests.project_files import k8s_documents
 
 
