@@ -220,7 +220,13 @@ def api_environment(database_url: str, port: int, workdir: Path, **overrides: st
         "DATABASE_URL": database_url,
         "REDIS_URL": "",
         "ALLOWED_HOSTS": f"{SERVER_NAME},127.0.0.1",
-        "BEHIND_PROXY": "true",  # the security settings keep their production defaults
+        "BEHIND_PROXY": "true",
+        # The production defaults, spelled out so a development .env's relaxations cannot leak in
+        # (tests/config/test_settings.py proves they are the defaults).
+        "SECURE_SSL_REDIRECT": "true",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+        "SECURE_COOKIES": "true",
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "INFO",
         "HOST": "127.0.0.1",
