@@ -6,10 +6,8 @@ whether or not it has an account, so they return nothing; whatever differs happe
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
@@ -64,15 +62,8 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
     sent to the address also proves the address, so it counts as verified.
     """
     user = _user_from_link(uid=uid, token=token, tokens=default_token_generator)
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise ValidationError({"new_password": list(exc.messages)}) from exc
-    with transaction.atomic():
-        user.set_password(new_password)
-        user.email_verified = True
-        user.save(update_fields=["password", "email_verified"])
-        services.refresh_tokens_revoke(user=user)
+    user.email_verified = True
+    services.user_set_password(user=user, new_password=new_password, also_update=("email_verified",))
 
 
 def email_verification_send(*, user: User) -> None:

@@ -59,13 +59,19 @@ def user_change_password(*, user: User, current_password: str, new_password: str
     """
     if not user.check_password(current_password):
         raise ValidationError({"current_password": ["The current password is not correct."]})
+    user_set_password(user=user, new_password=new_password)
+
+
+def user_set_password(*, user: User, new_password: str, also_update: tuple[str, ...] = ()) -> None:
+    """Validates and sets a new password, saving `also_update` columns with it, and ends every
+    session of the user: a password change and a password reset alike."""
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
         raise ValidationError({"new_password": list(exc.messages)}) from exc
     with transaction.atomic():
         user.set_password(new_password)
-        user.save(update_fields=["password"])
+        user.save(update_fields=["password", *also_update])
         refresh_tokens_revoke(user=user)
 
 
