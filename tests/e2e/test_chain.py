@@ -285,7 +285,9 @@ def test_sigterm_under_load_loses_no_request(database_url: str, workdir: Path, r
     exited = time.monotonic()
 
     assert exit_code == 0, api.log()
-    assert exited - signalled < 10  # within GUNICORN_GRACEFUL_TIMEOUT
+    # gunicorn kills what is left at GUNICORN_GRACEFUL_TIMEOUT; the margin is the master reaping its
+    # workers on a loaded machine, well inside the 30 s that compose and Kubernetes wait.
+    assert exited - signalled < 10 + 5
     assert [r for r in results if r[2] != 200] == []
     in_flight = [r for r in results if r[0] < signalled < r[1]]
     assert in_flight, "no request was in flight at SIGTERM; the test proved nothing"
