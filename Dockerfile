@@ -41,6 +41,8 @@ COPY . .
 # DEBUG=true only for collectstatic: it needs no secret, and none is baked into the image.
 RUN python -m compileall -q apps config manage.py \
  && DEBUG=true python manage.py collectstatic --noinput --verbosity 0
+# MEDIA_ROOT's default, owned by the app's user: a named volume mounted here starts with that owner.
+RUN install -d -o app -g app /app/media
 
 USER 10001:10001
 EXPOSE 8001
