@@ -31,12 +31,14 @@ COPY . .
 # read-only root filesystem on Kubernetes), so every start would otherwise compile the app again.
 # DEBUG=true only for collectstatic: it needs no secret, and none is baked into the image.
 # The code stays root's. The app user owns staticfiles/ (so STARTUP_COLLECTSTATIC=true from a
-# .env works) and may create files in /app, the default SQLite database's folder, where the
+# .env works) and media/ (MEDIA_ROOT's default, so a named volume there starts with that owner)
+# and may create files in /app, the default SQLite database's folder, where the
 # sticky bit keeps it from deleting or renaming the code.
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
  && python -m compileall -q apps config manage.py \
  && DEBUG=true python manage.py collectstatic --noinput --verbosity 0 \
+ && install -d -o app -g app media \
  && chown -R app:app staticfiles \
  && chgrp app . && chmod 1775 .
 

@@ -7,6 +7,7 @@ message instead of a traceback or, worse, a half-working process.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -306,10 +307,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env("DATA_UPLOAD_MAX_MEMORY_SIZE", cast=positive_i
 # Static files: hashed, compressed and served by WhiteNoise, so the app is complete without nginx.
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", cast=Path, default=BASE_DIR / "staticfiles")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Media (uploads): a directory (a volume, for one host) unless S3_BUCKET names a bucket of any
+# S3-compatible store (AWS S3, MinIO, R2), which every replica shares. Never a public URL: the app
+# checks the owner, then lets nginx send the file (X-Accel-Redirect) or redirects to a signed URL.
+MEDIA_ROOT = env("MEDIA_ROOT", cast=Path, default=BASE_DIR / "media")
+# nginx sends filesystem downloads (its internal /_media/ location reads MEDIA_ROOT); off where
+# clients reach gunicorn directly, as in local development, and the app streams them itself.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", cast=boolean, default=BEHIND_PROXY)
+S3_BUCKET = env("S3_BUCKET", cast=str, default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", cast=str, default="") or None,
+            "region_name": env("S3_REGION", cast=str, default="") or None,
+            # Unset, boto3 finds credentials itself (an IAM role, a web identity token).
+            "access_key": env("S3_ACCESS_KEY_ID", cast=str, secret=True, default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", cast=str, secret=True, default="") or None,
+            "querystring_expire": env("S3_SIGNED_URL_SECONDS", cast=positive_int, default=300),
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+# Note attachments: nginx's client_max_body_size for the upload location is a little above this.
+NOTES_ATTACHMENT_MAX_BYTES = env("NOTES_ATTACHMENT_MAX_BYTES", cast=positive_int, default=5_242_880)
+NOTES_ATTACHMENT_CONTENT_TYPES = env(
+    "NOTES_ATTACHMENT_CONTENT_TYPES", cast=Csv(), default="application/pdf,image/jpeg,image/png,text/plain"
+)
 
 # Start-up (start.sh -> manage.py prepare): each step can be switched off, so migrations can run
 # as a one-off release job instead of in every replica.

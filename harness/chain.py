@@ -40,6 +40,7 @@ TEMPLATE_VARIABLES = (
     "HTTPS_PORT",
     "TLS_CERTIFICATE",
     "TLS_CERTIFICATE_KEY",
+    "MEDIA_ROOT",
 )
 
 
@@ -234,6 +235,7 @@ def api_environment(database_url: str, port: int, workdir: Path, **overrides: st
         "WEB_CONCURRENCY": "2",
         "GUNICORN_RELOAD": "false",
         "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
         "THROTTLE_ANON_RATE": "100000/min",
         "THROTTLE_USER_RATE": "100000/min",
         "THROTTLE_AUTH_RATE": "100000/min",
@@ -321,12 +323,14 @@ def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
     return certificate, key
 
 
-def start_nginx(upstream_port: int, workdir: Path) -> Nginx:
+def start_nginx(upstream_port: int, workdir: Path, media_root: Path | None = None) -> Nginx:
+    """nginx in front of the API on `upstream_port`; `media_root` is the API's MEDIA_ROOT."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         raise RuntimeError("nginx is not installed (apt-get install nginx); the chain cannot be tested without it")
     workdir.mkdir(parents=True, exist_ok=True)
     certificate, key = self_signed_certificate(workdir)
+    media_root = media_root or workdir / "media"
     http_port, https_port = free_port(), free_port()
     site = render_template(
         {
@@ -336,6 +340,7 @@ def start_nginx(upstream_port: int, workdir: Path) -> Nginx:
             "HTTPS_PORT": f"127.0.0.1:{https_port}",
             "TLS_CERTIFICATE": str(certificate),
             "TLS_CERTIFICATE_KEY": str(key),
+            "MEDIA_ROOT": str(media_root),
         }
     )
     # The rendered site points its access log at the system path; keep it in the work folder.

@@ -51,7 +51,7 @@ def fresh_database() -> Iterator[str]:
 def running_chain(database_url: str, workdir: Path) -> Iterator[Chain]:
     api = chain.start_api(database_url, workdir / "api")
     try:
-        nginx = chain.start_nginx(api.port, workdir / "nginx")
+        nginx = chain.start_nginx(api.port, workdir / "nginx", Path(api.env["MEDIA_ROOT"]))
     except Exception:
         api.stop()
         raise
