@@ -16,9 +16,13 @@ from config.env import Env, boolean, choice, non_negative_int, positive_int
 env = Env(search_path=Path(__file__).resolve().parent.parent)
 
 _cpus = len(os.sched_getaffinity(0))
+# Chosen by measurement (`make bench`, README "Benchmarks"), which reads them from here.
+DEFAULT_WORKERS = 2 * _cpus + 1
+DEFAULT_MAX_REQUESTS = 1000
+DEFAULT_MAX_REQUESTS_JITTER = 100
 
 bind = f"{env('HOST', cast=str, default='0.0.0.0')}:{env('PORT', cast=positive_int, default=8001)}"
-workers = env("WEB_CONCURRENCY", cast=positive_int, default=2 * _cpus + 1)
+workers = env("WEB_CONCURRENCY", cast=positive_int, default=DEFAULT_WORKERS)
 worker_class = env("GUNICORN_WORKER_CLASS", cast=choice("sync", "gthread"), default="sync")
 threads = env("GUNICORN_THREADS", cast=positive_int, default=1)
 # A request running longer than this is killed; nginx's proxy_read_timeout is set just above it.
@@ -27,8 +31,8 @@ timeout = env("GUNICORN_TIMEOUT", cast=positive_int, default=30)
 graceful_timeout = env("GUNICORN_GRACEFUL_TIMEOUT", cast=positive_int, default=25)
 # Above nginx's upstream keepalive_timeout, so nginx never reuses a connection gunicorn is closing.
 keepalive = env("GUNICORN_KEEPALIVE", cast=positive_int, default=75)
-max_requests = env("GUNICORN_MAX_REQUESTS", cast=non_negative_int, default=1000)
-max_requests_jitter = env("GUNICORN_MAX_REQUESTS_JITTER", cast=non_negative_int, default=100)
+max_requests = env("GUNICORN_MAX_REQUESTS", cast=non_negative_int, default=DEFAULT_MAX_REQUESTS)
+max_requests_jitter = env("GUNICORN_MAX_REQUESTS_JITTER", cast=non_negative_int, default=DEFAULT_MAX_REQUESTS_JITTER)
 # The longest request line gunicorn reads (its maximum), so any URI nginx's 8k header buffer lets
 # through reaches Django; headers keep gunicorn's limits (100 fields of up to 8190 bytes). What it
 # refuses it answers in HTML before Django runs: nginx replaces those answers with JSON (414, 431).
