@@ -16,9 +16,17 @@ from config.env import Env, boolean, choice, non_negative_int, positive_int
 env = Env(search_path=Path(__file__).resolve().parent.parent)
 
 _cpus = len(os.sched_getaffinity(0))
+# Chosen by measurement (`make bench` prints the figures, README "Benchmarks"; it reads them here).
+# One worker a CPU served the list fastest, against CPUs + 1 and 2 x CPUs + 1; at least two, so a
+# slow request never holds the only one. Workers are forked warm (config/wsgi.py), so recycling
+# costs little, but each recycle still costs a fork and a new database connection: every 10,000
+# requests bounds slow memory growth without recycling several workers a second under load.
+DEFAULT_WORKERS = max(2, _cpus)
+DEFAULT_MAX_REQUESTS = 10_000
+DEFAULT_MAX_REQUESTS_JITTER = 1_000
 
 bind = f"{env('HOST', cast=str, default='0.0.0.0')}:{env('PORT', cast=positive_int, default=8001)}"
-workers = env("WEB_CONCURRENCY", cast=positive_int, default=2 * _cpus + 1)
+workers = env("WEB_CONCURRENCY", cast=positive_int, default=DEFAULT_WORKERS)
 worker_class = env("GUNICORN_WORKER_CLASS", cast=choice("sync", "gthread"), default="sync")
 threads = env("GUNICORN_THREADS", cast=positive_int, default=1)
 # A request running longer than this is killed; nginx's proxy_read_timeout is set just above it.
@@ -27,8 +35,8 @@ timeout = env("GUNICORN_TIMEOUT", cast=positive_int, default=30)
 graceful_timeout = env("GUNICORN_GRACEFUL_TIMEOUT", cast=positive_int, default=25)
 # Above nginx's upstream keepalive_timeout, so nginx never reuses a connection gunicorn is closing.
 keepalive = env("GUNICORN_KEEPALIVE", cast=positive_int, default=75)
-max_requests = env("GUNICORN_MAX_REQUESTS", cast=non_negative_int, default=1000)
-max_requests_jitter = env("GUNICORN_MAX_REQUESTS_JITTER", cast=non_negative_int, default=100)
+max_requests = env("GUNICORN_MAX_REQUESTS", cast=non_negative_int, default=DEFAULT_MAX_REQUESTS)
+max_requests_jitter = env("GUNICORN_MAX_REQUESTS_JITTER", cast=non_negative_int, default=DEFAULT_MAX_REQUESTS_JITTER)
 # The longest request line gunicorn reads (its maximum), so any URI nginx's 8k header buffer lets
 # through reaches Django; headers keep gunicorn's limits (100 fields of up to 8190 bytes). What it
 # refuses it answers in HTML before Django runs: nginx replaces those answers with JSON (414, 431).

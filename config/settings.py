@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
-from sentry_sdk.utils import BadDsn, Dsn
 
 from config.env import (
     GENERATE_KEY_HINT,
@@ -380,6 +379,9 @@ LOGGING = {
 # the gunicorn master on METRICS_PORT (off unless set), and warnings for slow requests and queries.
 SENTRY_DSN = env("SENTRY_DSN", cast=str, secret=True, default="")
 if SENTRY_DSN:
+    # Imported only when used: the SDK costs a fifth of a second of every start-up.
+    from sentry_sdk.utils import BadDsn, Dsn
+
     try:
         Dsn(SENTRY_DSN)
     except BadDsn:

@@ -31,7 +31,7 @@ def test_defaults_bind_port_8001_with_workers_from_the_cpus(monkeypatch: pytest.
         monkeypatch.delenv(name, raising=False)
     config = load_config(monkeypatch, HOST="0.0.0.0", PORT="8001")
     assert config["bind"] == "0.0.0.0:8001"
-    assert config["workers"] == 2 * len(os.sched_getaffinity(0)) + 1
+    assert config["workers"] == max(2, len(os.sched_getaffinity(0)))
     assert config["worker_tmp_dir"] == "/dev/shm"
     assert config["control_socket_disable"] is True
     assert config["graceful_timeout"] < config["timeout"] + 5
