@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Starts the API as a container (or any host) runs it: prepare, then hand the process to gunicorn.
 # `manage.py prepare` waits for the database, collects static files and migrates, each step
-# switchable by the environment (.env.example: STARTUP_*), then becomes gunicorn in the same
-# process (`--then-gunicorn`), so Python and Django start once. `exec` makes gunicorn PID 1's
+# switchable by the environment (.env.example: STARTUP_*). `exec` makes gunicorn PID 1's
 # successor, so SIGTERM from docker or Kubernetes reaches it and shutdown is graceful.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+python manage.py prepare
 # Arguments, if any, replace the WSGI app (the benchmark serves its reference apps this way).
-exec python manage.py prepare --then-gunicorn --config config/gunicorn.py "${@:-config.wsgi:application}"
+exec gunicorn --config config/gunicorn.py "${@:-config.wsgi:application}"

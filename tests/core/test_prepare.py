@@ -2,7 +2,6 @@
 
 import json
 import logging
-import sys
 from pathlib import Path
 
 import pytest
@@ -61,18 +60,3 @@ def test_waits_for_the_database_to_come_up(settings, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("apps.core.management.commands.prepare.time.sleep", lambda seconds: None)
     call_command("prepare")
     assert len(attempts) >= 3
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="Django never closes an in-memory SQLite database")
-def test_then_becomes_gunicorn_with_its_database_connections_closed(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    settings.STARTUP_COLLECTSTATIC = False
-    served = []
-
-    def gunicorn_run() -> None:
-        served.append((sys.argv[1:], connection.connection))
-
-    monkeypatch.setattr(sys, "argv", sys.argv)  # restored after the test: prepare replaces it
-    monkeypatch.setattr("gunicorn.app.wsgiapp.run", gunicorn_run)
-    call_command("prepare", "--then-gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application")
-    assert served == [(["--config", "config/gunicorn.py", "config.wsgi:application"], None)]

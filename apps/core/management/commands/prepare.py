@@ -1,16 +1,10 @@
 """The release steps start.sh runs before gunicorn, in one process (one Django start-up, not three).
 
-With `--then-gunicorn ARGS...` the same process then becomes gunicorn, so a start pays for Python
-and Django once: its database connections are closed first, as forked workers must not share them.
-
 Several replicas may start at once: on PostgreSQL the steps run under an advisory lock, so one
 replica migrates while the others wait and then find nothing left to do.
 """
 
-import argparse
 import logging
-import shutil
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,10 +27,6 @@ class Command(BaseCommand):
     # System checks belong in CI (make check); at every start they would cost a URLconf import.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--then-gunicorn", nargs=argparse.REMAINDER, metavar="GUNICORN_ARGS",
-                            help="After the steps, run gunicorn with these arguments in this process.")  # fmt: skip
-
     def handle(self, *args: Any, **options: Any) -> None:
         self._wait_for_database(settings.STARTUP_DB_WAIT_SECONDS)
         with self._exclusive():
@@ -46,16 +36,8 @@ class Command(BaseCommand):
             if settings.STARTUP_MIGRATE:
                 executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
                 pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
-                if pending:  # `migrate` would load the migrations a second time to find nothing
-                    call_command("migrate", interactive=False, verbosity=0)
+                call_command("migrate", interactive=False, verbosity=0)
                 logger.info("migrations applied", extra={"migrations_applied": pending})
-        if options["then_gunicorn"] is not None:
-            connections.close_all()
-            from gunicorn.app.wsgiapp import run
-
-            # gunicorn reads its arguments from sys.argv, and re-executes them on SIGUSR2.
-            sys.argv = [shutil.which("gunicorn") or "gunicorn", *options["then_gunicorn"]]
-            run()
 
     def _wait_for_database(self, timeout: int) -> None:
         connection = connections[DEFAULT_DB_ALIAS]
