@@ -118,8 +118,10 @@ def add_notes(database_url: str, owner_id: int, first: int, last: int) -> None:
     """Notes number first..last-1 of the owner, note i created i seconds ago."""
     execute(
         database_url,
-        "INSERT INTO notes_note (owner_id, title, body, is_archived, created_at, updated_at) "
-        f"SELECT {owner_id}, 'note ' || i, 'body of note ' || i, false, now() - i * interval '1 second', now() "
+        "INSERT INTO notes_note (owner_id, title, body, is_archived, created_at, updated_at, attachment, "
+        "attachment_content_type) "
+        f"SELECT {owner_id}, 'note ' || i, 'body of note ' || i, false, now() - i * interval '1 second', now(), "
+        "'', '' "
         f"FROM generate_series({first}, {last - 1}) AS i",
     )
     execute(database_url, "ANALYZE notes_note")
