@@ -295,6 +295,8 @@ if ADMIN_URL is not None and (not ADMIN_URL.endswith("/") or ADMIN_URL.startswit
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_WORKER_POLL_SECONDS = env("JOBS_WORKER_POLL_SECONDS", cast=positive_int, default=1)
 JOBS_WORKER_LOST_AFTER_SECONDS = env("JOBS_WORKER_LOST_AFTER_SECONDS", cast=positive_int, default=60)
+# A file each heartbeat touches, for a container healthcheck (compose); empty: none.
+JOBS_HEARTBEAT_FILE = env("JOBS_HEARTBEAT_FILE", cast=str, default="")
 JOBS_MAX_ATTEMPTS = env("JOBS_MAX_ATTEMPTS", cast=positive_int, default=5)
 JOBS_RETRY_BACKOFF_SECONDS = env("JOBS_RETRY_BACKOFF_SECONDS", cast=positive_int, default=10)
 JOBS_HOUSEKEEPING_SECONDS = env("JOBS_HOUSEKEEPING_SECONDS", cast=positive_int, default=3600)

@@ -56,3 +56,10 @@ def test_worker_outside_batch_mode_runs_queued_jobs() -> None:
     result = send_email.enqueue(subject="s", body="b", to=["a@example.com"])
     durable_worker(max_tasks=1).run()
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
+
+
+@pytest.mark.django_db
+def test_each_beat_touches_the_heartbeat_file_a_healthcheck_reads(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.JOBS_HEARTBEAT_FILE = str(tmp_path / "heartbeat")
+    durable_worker().maintain()
+    assert (tmp_path / "heartbeat").stat().st_mtime > time.time() - 60

@@ -7,6 +7,7 @@ short by SIGKILL, a crash or a lost node is run again once its worker has missed
 
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +44,8 @@ class DurableWorker(Worker):
         """One beat: say this worker is alive, rescue dead workers' jobs, enqueue what is due."""
         now = timezone.now()
         services.worker_beat(worker_id=self.worker_id, now=now)
+        if settings.JOBS_HEARTBEAT_FILE:  # what a container healthcheck can read without Django
+            Path(settings.JOBS_HEARTBEAT_FILE).touch()
         reclaimed = services.jobs_reclaim_lost(now=now)
         enqueued = services.periodic_jobs_enqueue_due(now=now)
         if reclaimed or enqueued:
