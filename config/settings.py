@@ -342,7 +342,7 @@ NOTES_ATTACHMENT_CONTENT_TYPES = env(
     "NOTES_ATTACHMENT_CONTENT_TYPES", cast=Csv(), default="application/pdf,image/jpeg,image/png,text/plain"
 )
 
-# Start-up (start.sh -> manage.py prepare): each step can be switched off, so migrations can run
+# Start-up (start.sh -> apps/core/prepare.py): each step can be switched off, so migrations can run
 # as a one-off release job instead of in every replica.
 STARTUP_COLLECTSTATIC = env("STARTUP_COLLECTSTATIC", cast=boolean, default=True)
 STARTUP_MIGRATE = env("STARTUP_MIGRATE", cast=boolean, default=True)

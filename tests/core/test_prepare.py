@@ -2,11 +2,18 @@
 
 import json
 import logging
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
@@ -57,6 +64,56 @@ def test_waits_for_the_database_to_come_up(settings, monkeypatch: pytest.MonkeyP
         real()
 
     monkeypatch.setattr(connection, "ensure_connection", refuse_twice)
-    monkeypatch.setattr("apps.core.management.commands.prepare.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("apps.core.prepare.time.sleep", lambda seconds: None)
     call_command("prepare")
     assert len(attempts) >= 3
+
+
+def run_start_up_steps(tmp_path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    """Python with `args` in the project, on a database of the test's own."""
+    env = os.environ | {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"} | variables
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+# start.sh's step, followed by whether Django's apps were set up.
+PREPARE_THEN_SAY_IF_SET_UP = (
+    "-c",
+    "from apps.core import prepare; code = prepare.main(); from django.apps import apps; print(code, apps.ready)",
+)
+
+
+def test_start_up_with_both_steps_off_waits_without_setting_django_up(tmp_path: Path) -> None:
+    result = run_start_up_steps(
+        tmp_path, *PREPARE_THEN_SAY_IF_SET_UP, STARTUP_MIGRATE="false", STARTUP_COLLECTSTATIC="false"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False"]
+
+
+def test_start_up_sets_django_up_to_migrate(tmp_path: Path) -> None:
+    result = run_start_up_steps(
+        tmp_path, *PREPARE_THEN_SAY_IF_SET_UP, STARTUP_MIGRATE="true", STARTUP_COLLECTSTATIC="false"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["0", "True"]
+    assert "migrations applied" in result.stdout + result.stderr
+    tables = sqlite3.connect(tmp_path / "db.sqlite3").execute("SELECT name FROM sqlite_master").fetchall()
+    assert ("users_user",) in tables
+
+
+def test_start_up_exits_1_naming_the_wait_variable_when_the_database_never_answers(tmp_path: Path) -> None:
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    port = dead.getsockname()[1]
+    try:
+        result = run_start_up_steps(
+            tmp_path,
+            *("-m", "apps.core.prepare"),
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/nothing",
+            STARTUP_DB_WAIT_SECONDS="0",
+        )
+    finally:
+        dead.close()
+    assert result.returncode == 1
+    assert "prepare: The database (127.0.0.1) did not answer within 0s (STARTUP_DB_WAIT_SECONDS)" in result.stderr
