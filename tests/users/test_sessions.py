@@ -120,3 +120,21 @@ class TestVerifyRefusesWhatTheApiRefuses:
         tokens = login(api_client, user)
         refresh(api_client, tokens["refresh"])
         assert verify(api_client, tokens["refresh"]) == 401
+
+
+def test_a_token_naming_another_users_session_is_refused(make_user: Any) -> None:
+    owner, other = make_user(), make_user()
+    owners_session = SessionRefreshToken.for_user(owner)
+    access = SessionRefreshToken.for_user(other).access_token
+    access["fam"] = owners_session["fam"]  # signed by us, so only a bug could issue it: still refused
+    response = me(str(access))
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_revoked"
+
+
+def test_a_token_whose_user_id_is_not_a_key_is_a_401_not_a_500(user: User) -> None:
+    access = SessionRefreshToken.for_user(user).access_token
+    access["user_id"] = "not-a-number"
+    response = me(str(access))
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
