@@ -73,11 +73,12 @@ class DurableWorker(Worker):
     def run_task(self, db_task_result: DBTaskResult) -> None:
         started = time.perf_counter()
         super().run_task(db_task_result)
+        ran_for = time.perf_counter() - started
         outcome = "succeeded"
         if db_task_result.status == TaskResultStatus.FAILED:
             retried = services.job_retry_or_fail(job=db_task_result, now=timezone.now())
             outcome = "retried" if retried else "failed"
-        metrics.JOB_DURATION.labels(task=db_task_result.task_path, outcome=outcome).observe(time.perf_counter() - started)
+        metrics.JOB_DURATION.labels(task=db_task_result.task_path, outcome=outcome).observe(ran_for)
 
 
 class Command(BaseCommand):
