@@ -224,7 +224,7 @@ def metered_worker(site: Site, start_worker: Callable[..., chain.Process]) -> Ca
     def start() -> MeteredWorker:
         port = chain.free_port()
         # As an environment shared with gunicorn might hand it down: worker.sh drops it, or the
-        # worker would stop at its first metric, unable to write the file for it.
+        # worker would not start, prometheus_client unable to create its sample files there.
         missing_folder = site.workdir / "no-such-metrics-folder"
         process = start_worker(
             METRICS_PORT=str(port), PROMETHEUS_MULTIPROC_DIR=str(missing_folder),
