@@ -1,5 +1,6 @@
 """The worker's metrics: each attempt timed by task and outcome, the backlog measured at each beat."""
 
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY
 
-from apps.jobs import services
+from apps.jobs import metrics, services
 from apps.jobs.services import Backlog, jobs_backlog
+from apps.observability.exporter import start_exporter
+from harness.chain import free_port
 from tests.jobs.sample_tasks import always_fails, succeeds
 from tests.jobs.test_heartbeat import durable_worker
 
@@ -64,3 +67,12 @@ def test_each_beat_publishes_the_backlog_and_when_it_beat() -> None:
     assert REGISTRY.get_sample_value("jobs_oldest_ready_age_seconds") >= 60  # type: ignore[operator]
     beat = REGISTRY.get_sample_value("jobs_worker_last_beat_timestamp_seconds")
     assert before.timestamp() <= beat <= after.timestamp()  # type: ignore[operator]
+
+
+def test_the_exporter_without_a_folder_serves_this_process_own_metrics() -> None:
+    port = free_port()
+    metrics.JOBS_READY.set(7)
+    start_exporter(host="127.0.0.1", port=port)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        exposition = response.read().decode()
+    assert "jobs_ready 7.0" in exposition.splitlines()
