@@ -6,4 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# prometheus_client keeps every sample in files when this is set, for gunicorn's master to sum.
+# The worker is one process serving its own metrics from memory (METRICS_PORT): inherited, the
+# variable would leave files behind in a folder nothing cleans, or stop the start if it is missing.
+unset PROMETHEUS_MULTIPROC_DIR
 exec python manage.py worker

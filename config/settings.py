@@ -377,8 +377,9 @@ LOGGING = {
     },
 }
 
-# Observability: Sentry error reports (off unless SENTRY_DSN is set), Prometheus metrics served by
-# the gunicorn master on METRICS_PORT (off unless set), and warnings for slow requests and queries.
+# Observability: Sentry error reports (off unless SENTRY_DSN is set), Prometheus metrics on
+# METRICS_PORT (off unless set) served by the gunicorn master or by the worker, each its own process
+# type with its own environment, and warnings for slow requests and queries.
 SENTRY_DSN = env("SENTRY_DSN", cast=str, secret=True, default="")
 if SENTRY_DSN:
     # Imported only when used: the SDK costs a fifth of a second of every start-up.
@@ -394,7 +395,11 @@ SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", cast=str, default="development" i
 SENTRY_RELEASE = env("SENTRY_RELEASE", cast=str, default="")
 SENTRY_SAMPLE_RATE = env("SENTRY_SAMPLE_RATE", cast=fraction, default=1.0)
 SENTRY_TRACES_SAMPLE_RATE = env("SENTRY_TRACES_SAMPLE_RATE", cast=fraction, default=0.0)
-METRICS_ENABLED = bool(env("METRICS_PORT", cast=non_negative_int, default=0))
+METRICS_PORT = env("METRICS_PORT", cast=non_negative_int, default=0)
+METRICS_ENABLED = bool(METRICS_PORT)
+# The worker's exporter listens where gunicorn does (config/gunicorn.py): on every interface in a
+# container, so Prometheus reaches the pod; on 127.0.0.1 on a bare machine that sets HOST so.
+METRICS_HOST = env("HOST", cast=str, default="0.0.0.0")  # noqa: S104
 SLOW_REQUEST_MS = env("SLOW_REQUEST_MS", cast=non_negative_int, default=1000)
 SLOW_SQL_MS = env("SLOW_SQL_MS", cast=non_negative_int, default=200)
 

@@ -440,3 +440,30 @@ def get(port: int, path: str, **kwargs: Any) -> Response:
 
 def json_lines(lines: list[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines]
+
+
+# --- Metrics ------------------------------------------------------------------------------------
+
+
+def metric_sample(exposition: str, name: str, labels: str = "") -> float:
+    """One sample's value in a Prometheus text exposition, `labels` as written there; 0 if absent."""
+    selector = re.escape(name) + (rf"\{{{re.escape(labels)}\}}" if labels else "")
+    found = re.search(rf"^{selector} (\S+)$", exposition, re.MULTILINE)
+    return float(found[1]) if found else 0.0
+
+
+def listening_ports(pid: int) -> set[int]:
+    """The TCP ports a process listens on, matched by socket inode in /proc as `ss -ltnp` does."""
+    sockets = set()
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):  # closed between the listing and the read
+            target = os.readlink(descriptor)
+            if target.startswith("socket:["):
+                sockets.add(target[len("socket:[") : -1])
+    ports = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            local, state, inode = (line.split()[i] for i in (1, 3, 9))
+            if state == "0A" and inode in sockets:  # 0A: LISTEN
+                ports.add(int(local.rsplit(":", 1)[1], 16))
+    return ports

@@ -109,6 +109,11 @@ def test_compose_publishes_web_on_loopback_only() -> None:
     assert all(port.startswith("127.0.0.1:") for port in ports)
 
 
+def test_compose_publishes_no_port_of_the_worker_its_metrics_included() -> None:
+    for config in (compose(), compose_override()):
+        assert "ports" not in config["services"]["worker"]
+
+
 def test_compose_takes_the_database_and_redis_from_env_before_the_bundled_ones() -> None:
     environment = compose()["services"]["web"]["environment"]
     assert environment["DATABASE_URL"].startswith("${DATABASE_URL:-postgres://")

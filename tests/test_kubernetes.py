@@ -76,7 +76,7 @@ def test_worker_runs_worker_sh_with_the_web_config_and_no_service() -> None:
     assert container(worker)["envFrom"] == container(documents["deployment.yaml"])["envFrom"]
     labels = worker["spec"]["template"]["metadata"]["labels"]
     assert not set(documents["service.yaml"]["spec"]["selector"].items()) <= set(labels.items())
-    assert "ports" not in container(worker)
+    assert [port["name"] for port in container(worker)["ports"]] == ["metrics"]  # nothing else to serve
 
 
 def test_the_autoscaler_owns_the_replica_count() -> None:

@@ -3,13 +3,15 @@ jobs of a dead worker run again, and periodic jobs enqueued once per run across 
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, Count, F, Min, When
 from django_tasks import TaskResultStatus
 from django_tasks.base import Task
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from apps.jobs.models import PeriodicJob, WorkerHeartbeat
 from apps.jobs.tasks import flush_expired_tokens, prune_finished_jobs
@@ -45,6 +47,23 @@ def job_retry_or_fail(*, job: DBTaskResult, now: datetime, error: BaseException 
         extra={"job_id": str(job.id), "task": job.task_path, "attempts": attempts, "retry_in_seconds": delay},
     )
     return True
+
+
+@dataclass(frozen=True)
+class Backlog:
+    ready: int
+    oldest_wait_seconds: float
+
+
+def jobs_backlog(*, now: datetime) -> Backlog:
+    """The jobs due to run that no worker has claimed, and how long the longest-waiting one has
+    waited: a job enqueued to run at once waits from its enqueueing, a retried one from its
+    `run_after`, so a backoff does not count as waiting."""
+    waiting_since = Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
+    found = DBTaskResult.objects.ready().aggregate(ready=Count("pk"), oldest=Min(waiting_since))
+    # ready() reads the clock after `now` was taken: a job due in between has waited nothing, not less.
+    waited = max(0.0, (now - found["oldest"]).total_seconds()) if found["oldest"] else 0.0
+    return Backlog(ready=found["ready"], oldest_wait_seconds=waited)
 
 
 def worker_beat(*, worker_id: str, now: datetime) -> None:

@@ -1,6 +1,5 @@
 """Metrics under gunicorn: the master's exporter sums every worker, and nginx never serves it."""
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,11 +26,6 @@ def metered_api(database_url: str, workdir: Path) -> Iterator[tuple[chain.Api, i
     api.stop()
 
 
-def _sample(exposition: str, name: str, labels: str) -> float:
-    found = re.search(rf"^{re.escape(name)}\{{{re.escape(labels)}\}} (\S+)$", exposition, re.MULTILINE)
-    return float(found[1]) if found else 0.0
-
-
 def test_the_exporter_sums_requests_across_workers_including_replaced_ones(metered_api: tuple[chain.Api, int]) -> None:
     api, metrics_port = metered_api
     statuses = {chain.get(api.port, "/api/v1/notes/", host="127.0.0.1").status for _ in range(REQUESTS)}
@@ -39,7 +33,7 @@ def test_the_exporter_sums_requests_across_workers_including_replaced_ones(meter
     assert statuses == {401}
     assert api.log().count("Autorestarting worker") >= REQUESTS // MAX_REQUESTS - 1
     labels = 'method="GET",route="/api/v1/notes/",status="401"'
-    assert _sample(exposition, "http_request_duration_seconds_count", labels) == REQUESTS
+    assert chain.metric_sample(exposition, "http_request_duration_seconds_count", labels) == REQUESTS
 
 
 def test_metrics_are_served_on_their_port_and_not_through_nginx(

@@ -1,5 +1,6 @@
 """The worker process type for real: worker.sh on PostgreSQL, a job enqueued by an HTTP request
-(the admin's "Run now" through gunicorn), the worker killed or stopped while the job is running.
+(the admin's "Run now" through gunicorn), the worker killed or stopped while the job is running,
+and its metrics scraped from the port METRICS_PORT names.
 
 To hold a job mid-run without a test-only task, the test locks the table the token flush deletes
 from: the job then waits on that lock inside the task until the test lets go.
@@ -23,6 +24,7 @@ import pytest
 from harness import chain
 
 FLUSH = "apps.jobs.tasks.flush_expired_tokens"
+PRUNE = "apps.jobs.tasks.prune_finished_jobs"
 JOBS = "django_tasks_database_dbtaskresult"  # django-tasks-db's job table
 PASSWORD = "correct-horse-battery-staple"
 # A worker whose heartbeat is this old counts as dead; short, so a killed one is noticed soon.
@@ -159,11 +161,11 @@ def token_jtis(site: Site) -> set[str]:
 
 
 @pytest.fixture
-def start_worker(site: Site) -> Iterator[Callable[[], chain.Process]]:
+def start_worker(site: Site) -> Iterator[Callable[..., chain.Process]]:
     started: list[chain.Process] = []
 
-    def start() -> chain.Process:
-        started.append(chain.start_worker(site.api, site.workdir))
+    def start(**overrides: str) -> chain.Process:
+        started.append(chain.start_worker(site.api, site.workdir, **overrides))
         return started[-1]
 
     yield start
@@ -172,7 +174,7 @@ def start_worker(site: Site) -> Iterator[Callable[[], chain.Process]]:
 
 
 def test_job_of_a_killed_worker_finishes_once_on_a_restarted_worker(
-    site: Site, tokens: None, token_table_locked: Callable[[], None], start_worker: Callable[[], chain.Process]
+    site: Site, tokens: None, token_table_locked: Callable[[], None], start_worker: Callable[..., chain.Process]
 ) -> None:
     worker = start_worker()
     job_id = site.run_now(FLUSH)
@@ -190,7 +192,7 @@ def test_job_of_a_killed_worker_finishes_once_on_a_restarted_worker(
 
 
 def test_sigterm_lets_the_running_job_finish_before_the_worker_exits(
-    site: Site, tokens: None, token_table_locked: Callable[[], None], start_worker: Callable[[], chain.Process]
+    site: Site, tokens: None, token_table_locked: Callable[[], None], start_worker: Callable[..., chain.Process]
 ) -> None:
     worker = start_worker()
     job_id = site.run_now(FLUSH)
@@ -203,3 +205,79 @@ def test_sigterm_lets_the_running_job_finish_before_the_worker_exits(
     status, worker_ids = site.job(job_id)
     assert (status, len(worker_ids)) == ("SUCCESSFUL", 1)
     assert token_jtis(site) == {"live"}
+
+
+@dataclass
+class MeteredWorker:
+    process: chain.Process
+    metrics_port: int
+
+    def scrape(self) -> str:
+        return chain.get(self.metrics_port, "/metrics", host="127.0.0.1").body.decode()
+
+    def sample(self, name: str, labels: str = "") -> float:
+        return chain.metric_sample(self.scrape(), name, labels)
+
+
+@pytest.fixture
+def metered_worker(site: Site, start_worker: Callable[..., chain.Process]) -> Callable[[], MeteredWorker]:
+    def start() -> MeteredWorker:
+        port = chain.free_port()
+        # As an environment shared with gunicorn might hand it down: worker.sh drops it, or the
+        # worker would not start, prometheus_client unable to create its sample files there.
+        missing_folder = site.workdir / "no-such-metrics-folder"
+        process = start_worker(
+            METRICS_PORT=str(port), PROMETHEUS_MULTIPROC_DIR=str(missing_folder),
+            JOBS_MAX_ATTEMPTS="2", JOBS_RETRY_BACKOFF_SECONDS="1",
+        )  # fmt: skip
+        if not chain.wait_for_port(port, 60):
+            raise AssertionError(f"the worker serves no metrics:\n{process.log()}")
+        return MeteredWorker(process=process, metrics_port=port)
+
+    return start
+
+
+def enqueue_sample_tasks(site: Site, *names: str) -> None:
+    code = "from tests.jobs import sample_tasks\n" + "".join(f"sample_tasks.{name}.enqueue()\n" for name in names)
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "--command", code],
+        cwd=chain.ROOT, env=site.api.env, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def test_worker_metrics_count_each_attempt_by_task_and_outcome(
+    site: Site, metered_worker: Callable[[], MeteredWorker]
+) -> None:
+    worker = metered_worker()
+    enqueue_sample_tasks(site, "succeeds", "always_fails")
+
+    def attempts(task: str, outcome: str) -> float:
+        return worker.sample("job_duration_seconds_count", f'outcome="{outcome}",task="tests.jobs.sample_tasks.{task}"')
+
+    counted = [("succeeds", "succeeded"), ("always_fails", "retried"), ("always_fails", "failed")]
+    # Three attempts: the failing job runs twice (JOBS_MAX_ATTEMPTS=2).
+    wait_for(lambda: sum(attempts(task, outcome) for task, outcome in counted) >= 3, "three attempts")
+    assert [attempts(task, outcome) for task, outcome in counted] == [1, 1, 1]
+    assert chain.listening_ports(worker.process.popen.pid) == {worker.metrics_port}
+
+
+def test_worker_metrics_report_the_backlog_behind_a_busy_worker_at_its_next_beat(
+    site: Site, token_table_locked: Callable[[], None], metered_worker: Callable[[], MeteredWorker]
+) -> None:
+    worker = metered_worker()
+    wait_until_mid_job(site, site.run_now(FLUSH))
+    waiting = [site.run_now(PRUNE), site.run_now(PRUNE)]
+
+    wait_for(lambda: worker.sample("jobs_ready") == len(waiting), "the beat to count the waiting jobs")
+    assert worker.sample("jobs_oldest_ready_age_seconds") > 0
+    token_table_locked()
+    wait_for(lambda: all(site.job(job_id)[0] == "SUCCESSFUL" for job_id in waiting), "the waiting jobs to run")
+    wait_for(lambda: worker.sample("jobs_ready") == 0, "the beat to see the queue empty")
+    assert worker.sample("jobs_worker_last_beat_timestamp_seconds") > 0
+
+
+def test_worker_without_metrics_port_listens_on_no_port(site: Site, start_worker: Callable[..., chain.Process]) -> None:
+    heartbeat = site.workdir / "unmetered-heartbeat"
+    worker = start_worker(JOBS_HEARTBEAT_FILE=str(heartbeat))
+    wait_for(heartbeat.exists, "the worker's first beat")  # the exporter, if any, starts before it
+    assert chain.listening_ports(worker.popen.pid) == set()

@@ -7,19 +7,15 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from apps.jobs.services import job_retry_or_fail
 from apps.jobs.tasks import send_email
+from tests.jobs.sample_tasks import always_fails
 
 # The worker loop closes connections between jobs as a request would: real commits, not a test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@task()
-def always_fails() -> None:
-    raise RuntimeError("the third party is down")
 
 
 def run_worker() -> None:

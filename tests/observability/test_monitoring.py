@@ -3,6 +3,9 @@
 import json
 import re
 
+import pytest
+
+from apps.jobs import metrics as job_metrics
 from apps.observability import metrics
 from tests.project_files import ROOT, k8s_documents
 
@@ -13,6 +16,10 @@ EXPORTED = (
     metrics.DB_QUERY_DURATION,
     metrics.CACHE_LOOKUPS,
     metrics.CACHE_ERRORS,
+    job_metrics.JOB_DURATION,
+    job_metrics.JOBS_READY,
+    job_metrics.JOBS_OLDEST_READY_AGE,
+    job_metrics.WORKER_LAST_BEAT,
 )
 
 
@@ -34,7 +41,7 @@ def _families() -> set[str]:
 
 
 def test_dashboard_queries_name_only_metrics_the_app_exports() -> None:
-    named = {name for query in _dashboard_queries() for name in re.findall(r"\b(?:http|db|cache)_\w+", query)}
+    named = {name for query in _dashboard_queries() for name in re.findall(r"\b(?:http|db|cache|jobs?)_\w+", query)}
     assert named
     assert named - _sample_names() == set()
 
@@ -44,23 +51,25 @@ def test_dashboard_draws_every_metric_the_app_exports() -> None:
     assert [family for family in _families() if family not in queries] == []
 
 
-def test_the_readme_and_query_file_give_the_dashboards_three_queries() -> None:
+def test_the_readme_and_query_file_give_the_dashboards_key_queries() -> None:
     readme = (ROOT / "README.md").read_text().split("```promql\n", 1)[1].split("```", 1)[0]
     query_file = (MONITORING / "queries.promql").read_text()
     in_file = [line for line in query_file.splitlines() if line and not line.startswith("#")]
     assert readme.splitlines() == in_file
-    assert len(in_file) == 3
+    assert len(in_file) == 5  # three for the web, two for the worker
     assert set(in_file) <= set(_dashboard_queries())
 
 
-def test_kubernetes_scrapes_the_metrics_port_that_the_service_does_not_expose() -> None:
+@pytest.mark.parametrize("deployment", ["deployment.yaml", "worker-deployment.yaml"])
+def test_kubernetes_scrapes_the_metrics_port_that_the_service_does_not_expose(deployment: str) -> None:
     manifests = k8s_documents()
-    pod = manifests["deployment.yaml"]["spec"]["template"]
+    pod = manifests[deployment]["spec"]["template"]
     [container] = pod["spec"]["containers"]
     metrics_port = int(manifests["configmap.yaml"]["data"]["METRICS_PORT"])
     annotations = pod["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
     assert int(annotations["prometheus.io/port"]) == metrics_port
+    assert annotations["prometheus.io/path"] == "/metrics"
     assert {"name": "metrics", "containerPort": metrics_port} in container["ports"]
     exposed = {port["targetPort"] for port in manifests["service.yaml"]["spec"]["ports"]}
     assert exposed & {"metrics", metrics_port} == set()

@@ -1,5 +1,6 @@
 """The worker process type (worker.sh execs it): django-tasks-db's worker loop, plus a heartbeat
-thread that also requeues the jobs of dead workers and enqueues periodic jobs, and retries.
+thread that also requeues the jobs of dead workers and enqueues periodic jobs, retries, and
+Prometheus metrics on METRICS_PORT when it is set (apps.jobs.metrics).
 
 SIGTERM (docker stop, a Kubernetes rollout) lets the running job finish, then exits; a job cut
 short by SIGKILL, a crash or a lost node is run again once its worker has missed its beats.
@@ -7,6 +8,7 @@ short by SIGKILL, a crash or a lost node is run again once its worker has missed
 
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from apps.jobs import services
+from apps.jobs import metrics, services
+from apps.observability.exporter import start_exporter
 
 logger = logging.getLogger("apps.jobs")
 
@@ -50,6 +53,11 @@ class DurableWorker(Worker):
         enqueued = services.periodic_jobs_enqueue_due(now=now)
         if reclaimed or enqueued:
             logger.info("worker beat", extra={"jobs_reclaimed": reclaimed, "periodic_enqueued": enqueued})
+        # Measured here, once a beat, so a scrape reads memory and never waits on the database.
+        backlog = services.jobs_backlog(now=now)
+        metrics.JOBS_READY.set(backlog.ready)
+        metrics.JOBS_OLDEST_READY_AGE.set(backlog.oldest_wait_seconds)
+        metrics.WORKER_LAST_BEAT.set(now.timestamp())
 
     def _heartbeat(self) -> None:
         while not self._stopped.wait(settings.JOBS_WORKER_LOST_AFTER_SECONDS / 3):
@@ -63,9 +71,14 @@ class DurableWorker(Worker):
                 connection.close()  # this thread's own connection; the next beat opens a fresh one
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
+        started = time.perf_counter()
         super().run_task(db_task_result)
+        ran_for = time.perf_counter() - started
+        outcome = "succeeded"
         if db_task_result.status == TaskResultStatus.FAILED:
-            services.job_retry_or_fail(job=db_task_result, now=timezone.now())
+            retried = services.job_retry_or_fail(job=db_task_result, now=timezone.now())
+            outcome = "retried" if retried else "failed"
+        metrics.JOB_DURATION.labels(task=db_task_result.task_path, outcome=outcome).observe(ran_for)
 
 
 class Command(BaseCommand):
@@ -91,4 +104,6 @@ class Command(BaseCommand):
         )
         if not batch:
             worker.configure_signals()
+            if settings.METRICS_PORT:
+                start_exporter(host=settings.METRICS_HOST, port=settings.METRICS_PORT)
         worker.run()
