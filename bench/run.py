@@ -6,6 +6,7 @@ worker memory. Bounded: a few minutes on 2 cores. Prints figures; asserts nothin
 Rows (b) and (c) and the levers measure the example `notes` app; without it they are skipped.
 """
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -28,10 +29,14 @@ from config.gunicorn import DEFAULT_MAX_REQUESTS, DEFAULT_MAX_REQUESTS_JITTER, D
 from harness import chain
 
 EMAIL, PASSWORD = "bench@example.com", "bench-passphrase-2931"
+BIG_EMAIL = "bench-big@example.com"  # the owner of the big table's notes
 NOTES = 1000
 EXAMPLE_APP = importlib.util.find_spec("apps.notes") is not None
 BIG_TABLE_NOTES = int(os.environ.get("BENCH_BIG_TABLE_NOTES", "1000000"))
-DURATION = os.environ.get("BENCH_DURATION", "10s")
+DURATION = os.environ.get("BENCH_DURATION", "8s")
+# Compared figures come from rounds taken in turn (a disturbance hits every contender alike); each
+# figure is the median round.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = 16
 CORES = len(os.sched_getaffinity(0))
 # The worker counts (c) is measured at besides the default (config/gunicorn.py), which it chooses.
@@ -51,18 +56,28 @@ BENCH_SETTINGS = {
     # window at these rates would hold tens of thousands, which no production client has).
     "THROTTLE_ANON_RATE": "100000/s",
     "THROTTLE_USER_RATE": "100000/s",
+    # One token a server lasts the whole run (the lifetime changes no request's cost).
+    "JWT_ACCESS_TOKEN_LIFETIME": "3600",
 }
 
 
 @dataclass
 class Result:
-    name: str
-    label: str
     requests_per_second: float
     p50_ms: float
     p99_ms: float
-    errors: int
-    boots: int  # workers booted during the measured run (recycled by max_requests, or crashed)
+    errors: int  # socket errors and non-2xx answers
+    boots: int  # workers booted during the measured run(s) (recycled by max_requests, or crashed)
+
+
+@dataclass
+class Load:
+    """What one wrk run drives: a path of one server."""
+
+    api: chain.Api
+    path: str
+    extra: tuple[str, ...] = ()
+    connections: int = CONNECTIONS
 
 
 def _to_ms(value: str) -> float:
@@ -74,24 +89,38 @@ def boots(api: chain.Api) -> int:
     return api.log().count("Booting worker")
 
 
-def wrk(api: chain.Api, name: str, label: str, path: str, *extra: str, connections: int = CONNECTIONS) -> Result:
-    url = f"http://127.0.0.1:{api.port}{path}"
-    base = ["wrk", "-t2", f"-c{connections}", "--latency", "--timeout", "10s", *extra, url]
-    subprocess.run([*base[:1], "-d2s", *base[1:]], check=True, capture_output=True)  # warm-up
-    booted = boots(api)
-    output = subprocess.run([*base[:1], f"-d{DURATION}", *base[1:]], check=True, capture_output=True, text=True).stdout
-    booted = boots(api) - booted
+def wrk(load: Load, *, warm_up: bool = True) -> Result:
+    url = f"http://127.0.0.1:{load.api.port}{load.path}"
+    command = ["wrk", "-t2", f"-c{load.connections}", "--latency", "--timeout", "10s", *load.extra, url]
+    if warm_up:
+        subprocess.run([*command[:1], "-d2s", *command[1:]], check=True, capture_output=True)
+    booted = boots(load.api)
+    output = subprocess.run([*command[:1], f"-d{DURATION}", *command[1:]], check=True, capture_output=True,
+                            text=True).stdout  # fmt: skip
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     errors += int(m[1]) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
     return Result(
-        name,
-        label,
         float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),  # type: ignore[index]
         _to_ms(re.search(r"\s50%\s+(\S+)", output)[1]),  # type: ignore[index]
         _to_ms(re.search(r"\s99%\s+(\S+)", output)[1]),  # type: ignore[index]
         errors,
-        booted,
+        boots(load.api) - booted,
     )
+
+
+def interleaved(loads: dict[str, Load]) -> dict[str, Result]:
+    """Every load ROUNDS times, one after the other in turn; for each, its median round (by req/s),
+    with the errors and worker boots of all its rounds."""
+    rounds: dict[str, list[Result]] = {name: [] for name in loads}
+    for round_number in range(ROUNDS):
+        for name, load in loads.items():
+            rounds[name].append(wrk(load, warm_up=round_number == 0))
+    medians = {}
+    for name, results in rounds.items():
+        median = sorted(results, key=lambda r: r.requests_per_second)[len(results) // 2]
+        median.errors, median.boots = sum(r.errors for r in results), sum(r.boots for r in results)
+        medians[name] = median
+    return medians
 
 
 def worker_memory_mb(master_pid: int) -> list[tuple[float, float]]:
@@ -133,19 +162,17 @@ def add_notes(database_url: str, owner_id: int, first: int, last: int) -> None:
     execute(database_url, "ANALYZE notes_note")
 
 
-def seed(api: chain.Api) -> int:
+def register(api: chain.Api, email: str) -> int:
     response = chain.request("POST", api.port, "/api/v1/auth/register/", host="127.0.0.1",
-                             body={"email": EMAIL, "password": PASSWORD})  # fmt: skip
+                             body={"email": email, "password": PASSWORD})  # fmt: skip
     user_id: int = response.json()["id"]
-    if EXAMPLE_APP:
-        add_notes(api.database_url, user_id, 0, NOTES)
     return user_id
 
 
-def bearer(api: chain.Api) -> list[str]:
+def bearer(api: chain.Api, email: str = EMAIL) -> tuple[str, ...]:
     tokens = chain.request("POST", api.port, "/api/v1/auth/token/", host="127.0.0.1",
-                           body={"email": EMAIL, "password": PASSWORD}).json()  # fmt: skip
-    return ["-H", f"Authorization: Bearer {tokens['access']}"]
+                           body={"email": email, "password": PASSWORD}).json()  # fmt: skip
+    return ("-H", f"Authorization: Bearer {tokens['access']}")
 
 
 def query_counts(api: chain.Api) -> dict[str, int]:
@@ -163,15 +190,12 @@ def serve(database_url: str, workdir: Path, **settings: str) -> chain.Api:
                            **(BENCH_SETTINGS | settings))  # fmt: skip
 
 
-def measure_list(database_url: str, workdir: Path, *, plain: bool = False, **settings: str) -> list[Result]:
-    """(c), and (b) first when `plain`, on a fresh server with these settings."""
-    api = serve(database_url, workdir, **settings)
-    try:
-        user_id = chain.query(database_url, f"SELECT id FROM users_user WHERE email = '{EMAIL}'")[0][0]
-        results = [wrk(api, "plain", "", f"/bench/plain-notes/?owner={user_id}")] if plain else []
-        return [*results, wrk(api, "drf_list", "", "/api/v1/notes/", *bearer(api))]
-    finally:
-        api.stop()
+def plain_list(api: chain.Api, owner_id: int) -> Load:
+    return Load(api, f"/bench/plain-notes/?owner={owner_id}")
+
+
+def drf_list(api: chain.Api, email: str = EMAIL) -> Load:
+    return Load(api, "/api/v1/notes/", bearer(api, email))
 
 
 # Each lever switched off in turn, to show what it is worth for (c).
@@ -218,110 +242,94 @@ def cold_start_seconds(database_url: str, workdir: Path, **settings: str) -> tup
         api.stop()
 
 
+MAIN_ROWS = {  # name (as bench/query_counts.py counts it): label
+    "bare": "(a) bare WSGI, small JSON",
+    "plain": "(b) plain Django view, 20 rows",
+    "drf_list": "(c) DRF list, JWT, page of 20",
+    "healthz": "(d) /healthz",
+}
+
+
+@dataclass
+class Figures:
+    main: dict[str, Result]  # the table's rows (a) to (d), by the names in MAIN_ROWS
+    queries: dict[str, int]
+    memory: list[tuple[float, float]]
+    cold: dict[str, list[tuple[float, float]]]
+    accounts: dict[str, list[Result]]
+    compared: dict[str, Result]  # (b) and (c) in each configuration, measured in turn
+    big_table: dict[str, Result]
+
+
+def measure(database_url: str, workdir: Path, servers: contextlib.ExitStack) -> Figures:
+    def start(**settings: str) -> chain.Api:
+        api = serve(database_url, workdir, **settings)
+        servers.callback(api.stop)
+        return api
+
+    bare = chain.start_api(database_url, workdir / "bare", args=("bench.bare:application",), **BENCH_SETTINGS)
+    try:
+        main = {"bare": wrk(Load(bare, "/"))}
+    finally:
+        bare.stop()
+    default = start()
+    user_id = register(default, EMAIL)
+    compared: dict[str, Result] = {}
+    if EXAMPLE_APP:
+        add_notes(database_url, user_id, 0, NOTES)
+        loads = {"(b) default": plain_list(default, user_id), "(c) default": drf_list(default)}
+        for label, count in WORKER_COUNTS.items():
+            if count != DEFAULT_WORKERS:
+                loads[f"(c) {count} workers ({label})"] = drf_list(start(WEB_CONCURRENCY=str(count)))
+        loads["(c) never recycled"] = drf_list(start(GUNICORN_MAX_REQUESTS="0"))
+        loads["(c) metrics on"] = drf_list(start(METRICS_PORT=str(chain.free_port())))
+        production = production_settings()
+        servers.callback(forget_redis_keys, production["CACHE_KEY_PREFIX"])
+        in_production = start(**production)
+        loads |= {"(b) production": plain_list(in_production, user_id), "(c) production": drf_list(in_production)}
+        for lever, settings in LEVERS.items():
+            without = start(**settings)
+            loads |= {f"(b) without {lever}": plain_list(without, user_id), f"(c) without {lever}": drf_list(without)}
+        compared = interleaved(loads)
+        main["plain"], main["drf_list"] = compared["(b) default"], compared["(c) default"]
+    main["healthz"] = wrk(Load(default, "/healthz"))
+    memory = worker_memory_mb(default.popen.pid)
+    queries = query_counts(default)
+    accounts = measure_accounts(database_url, workdir)
+    big_table: dict[str, Result] = {}
+    if EXAMPLE_APP:
+        big_owner = register(default, BIG_EMAIL)
+        add_notes(database_url, big_owner, 0, BIG_TABLE_NOTES)
+        big_table = interleaved(
+            {f"{NOTES:,} notes": drf_list(default), f"{BIG_TABLE_NOTES:,} notes": drf_list(default, BIG_EMAIL)}
+        )
+    cold = {
+        "STARTUP_MIGRATE=false": [cold_start_seconds(database_url, workdir, STARTUP_MIGRATE="false") for _ in range(5)],
+        "migration check, nothing to do": [
+            cold_start_seconds(database_url, workdir, STARTUP_MIGRATE="true") for _ in range(5)
+        ],
+    }
+    return Figures(main, queries, memory, cold, accounts, compared, big_table)
+
+
 def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
         return 1
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     database_url = chain.create_database()
-    production = production_settings()
     try:
-        bare = chain.start_api(database_url, workdir / "bare", args=("bench.bare:application",), **BENCH_SETTINGS)
-        try:
-            results = [wrk(bare, "bare", "(a) bare WSGI, small JSON", "/")]
-        finally:
-            bare.stop()
-
-        api = serve(database_url, workdir)
-        try:
-            user_id = seed(api)
-            auth = bearer(api)
-            if EXAMPLE_APP:
-                results.append(
-                    wrk(api, "plain", "(b) plain Django view, 20 rows", f"/bench/plain-notes/?owner={user_id}")
-                )
-                results.append(wrk(api, "drf_list", "(c) DRF list, JWT, page of 20", "/api/v1/notes/", *auth))
-            results.append(wrk(api, "healthz", "(d) /healthz", "/healthz"))
-            memory = worker_memory_mb(api.popen.pid)
-            queries = query_counts(api)
-        finally:
-            api.stop()
-        accounts = measure_accounts(database_url, workdir)
-        by_workers: dict[str, Result] = {}
-        in_production: list[Result] = []
-        big_table: Result | None = None
-        recycling_off: Result | None = None
-        if EXAMPLE_APP:
-            for label, count in WORKER_COUNTS.items():
-                if count != DEFAULT_WORKERS:
-                    by_workers[label] = measure_list(database_url, workdir, WEB_CONCURRENCY=str(count))[0]
-            recycling_off = measure_list(database_url, workdir, GUNICORN_MAX_REQUESTS="0")[0]
-            try:
-                in_production = measure_list(database_url, workdir, plain=True, **production)
-            finally:
-                forget_redis_keys(production["CACHE_KEY_PREFIX"])
-        levers = measure_levers(database_url, workdir) if EXAMPLE_APP else []
-        metrics_off, metrics_on = measure_metrics_cost(database_url, workdir)
-        cold = {
-            "STARTUP_MIGRATE=false": [
-                cold_start_seconds(database_url, workdir, STARTUP_MIGRATE="false") for _ in range(5)
-            ],
-            "migration check, nothing to do": [
-                cold_start_seconds(database_url, workdir, STARTUP_MIGRATE="true") for _ in range(5)
-            ],
-        }
-        if EXAMPLE_APP:
-            add_notes(database_url, user_id, NOTES, BIG_TABLE_NOTES)
-            big_table = measure_list(database_url, workdir)[0]
+        with contextlib.ExitStack() as servers:
+            figures = measure(database_url, workdir, servers)
     finally:
         chain.drop_database(database_url)
         shutil.rmtree(workdir, ignore_errors=True)
-
-    report(results, queries, memory, cold)
-    report_accounts(accounts, token_queries=queries["token"])
-    if not EXAMPLE_APP:
-        print("\n(b), (c) and the levers measure the example notes app, which is not installed.")
-        return 0
-    by_name = {r.name: r for r in results}
-    plain, drf = by_name["plain"], by_name["drf_list"]
-    print(f"\n(c) by worker count ({CORES} cores; default {DEFAULT_WORKERS}, config/gunicorn.py):")
-    print("| workers | (c) req/s | p50 ms | p99 ms | p99/p50 | worker boots |")
-    print("|---|---:|---:|---:|---:|---:|")
-    rows = {f"{DEFAULT_WORKERS} (default)": drf}
-    rows |= {f"{WORKER_COUNTS[label]} ({label})": result for label, result in by_workers.items()}
-    rows[f"{DEFAULT_WORKERS}, max_requests 0 (never recycled)"] = recycling_off  # type: ignore[assignment]
-    for label, r in rows.items():
-        print(f"| {label} | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-              f"{r.p99_ms / r.p50_ms:.2f} | {r.boots} |")  # fmt: skip
-
-    production_plain, production_drf = in_production
-    print("\n(c)/(b) in the local default (local-memory cache) and in production (Redis cache, throttles in Redis):")
-    print("| configuration | (b) req/s | (c) req/s | (c)/(b) | target >= 0.6 |")
-    print("|---|---:|---:|---:|---|")
-    for label, (b, c) in {
-        "local default": (plain, drf),
-        "production (REDIS_URL)": (production_plain, production_drf),
-    }.items():
-        ratio = c.requests_per_second / b.requests_per_second
-        print(f"| {label} | {b.requests_per_second:,.0f} | {c.requests_per_second:,.0f} | {ratio:.2f} | "
-              f"{'met' if ratio >= 0.6 else 'MISSED'} |")  # fmt: skip
-
-    assert big_table is not None
-    change = big_table.requests_per_second / drf.requests_per_second - 1
-    print(f"\n(c) with {BIG_TABLE_NOTES:,} notes against {NOTES:,}: {big_table.requests_per_second:,.0f} against "
-          f"{drf.requests_per_second:,.0f} req/s ({change:+.0%}; target within 10%: "
-          f"{'met' if abs(change) <= 0.10 else 'MISSED'})")  # fmt: skip
-
-    print("\nEach lever switched off in turn, (c) against (b) measured in the same run:")
-    print("| without | (c) req/s | (c)/(b) |")
-    print("|---|---:|---:|")
-    ratio = drf.requests_per_second / plain.requests_per_second
-    print(f"| (nothing: all levers on) | {drf.requests_per_second:,.0f} | {ratio:.2f} |")
-    for lever, lever_drf_rps, lever_plain_rps in levers:
-        print(f"| {lever} | {lever_drf_rps:,.0f} | {lever_drf_rps / lever_plain_rps:.2f} |")
-    overhead = 1 - metrics_on / metrics_off
-    print(f"\n(c) with Prometheus metrics off / on: {metrics_off:,.0f} / {metrics_on:,.0f} req/s, overhead "
-          f"{overhead:.1%}   (target < 10%: {'met' if overhead < 0.10 else 'MISSED'})")  # fmt: skip
+    report(figures)
+    report_accounts(figures.accounts, token_queries=figures.queries["token"])
+    if EXAMPLE_APP:
+        report_compared(figures.compared, figures.big_table)
+    else:
+        print("\n(b), (c), the worker counts and the levers measure the example notes app, which is not installed.")
     return 0
 
 
@@ -347,7 +355,7 @@ def measure_accounts(database_url: str, workdir: Path) -> dict[str, list[Result]
         try:
             for label, (path, script) in ACCOUNT_REQUESTS.items():
                 lua = str(chain.ROOT / "bench" / script)
-                measured[label].append(wrk(api, label, label, path, "-s", lua, connections=DEFAULT_WORKERS))
+                measured[label].append(wrk(Load(api, path, ("-s", lua), connections=DEFAULT_WORKERS)))
         finally:
             api.stop()
     return measured
@@ -369,30 +377,45 @@ def report_accounts(accounts: dict[str, list[Result]], *, token_queries: int) ->
     print(f"token obtain: {token_queries} SQL queries a request")
 
 
-def measure_levers(database_url: str, workdir: Path) -> list[tuple[str, float, float]]:
-    """(lever, req/s of (c) without it, req/s of (b) in the same run) for each lever."""
-    measured = []
-    for lever, settings in LEVERS.items():
-        plain, drf = measure_list(database_url, workdir, plain=True, **settings)
-        measured.append((lever, drf.requests_per_second, plain.requests_per_second))
-    return measured
+def report_compared(compared: dict[str, Result], big_table: dict[str, Result]) -> None:
+    print(f"\nMeasured in turn, {ROUNDS} rounds each, the median round; (c) by server configuration "
+          f"({CORES} cores; default {DEFAULT_WORKERS} workers, config/gunicorn.py):")  # fmt: skip
+    print("| server | (c) req/s | p50 ms | p99 ms | p99/p50 | worker boots |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, r in compared.items():
+        if label.startswith("(c)"):
+            print(f"| {label[4:]} | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
+                  f"{r.p99_ms / r.p50_ms:.2f} | {r.boots} |")  # fmt: skip
+
+    print("\n(c)/(b), each pair from the same server:")
+    print("| configuration | (b) req/s | (c) req/s | (c)/(b) | target >= 0.6 |")
+    print("|---|---:|---:|---:|---|")
+    configurations = {
+        "local default (local-memory cache)": "default",
+        "production (REDIS_URL: cache and throttles in Redis)": "production",
+        **{f"without {lever}": f"without {lever}" for lever in LEVERS},
+    }
+    for label, server in configurations.items():
+        b, c = compared[f"(b) {server}"], compared[f"(c) {server}"]
+        ratio = c.requests_per_second / b.requests_per_second
+        verdict = ("met" if ratio >= 0.6 else "MISSED") if server in ("default", "production") else "(a lever)"
+        print(f"| {label} | {b.requests_per_second:,.0f} | {c.requests_per_second:,.0f} | {ratio:.2f} | {verdict} |")
+
+    off, on = compared["(c) default"], compared["(c) metrics on"]
+    overhead = 1 - on.requests_per_second / off.requests_per_second
+    print(f"\n(c) with Prometheus metrics off / on: {off.requests_per_second:,.0f} / {on.requests_per_second:,.0f} "
+          f"req/s, overhead {overhead:.1%}   (target < 10%: {'met' if overhead < 0.10 else 'MISSED'})")  # fmt: skip
+
+    (small_label, small), (big_label, big) = big_table.items()
+    change = big.requests_per_second / small.requests_per_second - 1
+    print(f"\n(c) for the owner of {big_label} against the owner of {small_label}, one table of "
+          f"{NOTES + BIG_TABLE_NOTES:,}, in turn: {big.requests_per_second:,.0f} against "
+          f"{small.requests_per_second:,.0f} req/s ({change:+.0%}; target within 10%: "
+          f"{'met' if abs(change) <= 0.10 else 'MISSED'})")  # fmt: skip
 
 
-def measure_metrics_cost(database_url: str, workdir: Path) -> tuple[float, float]:
-    """(req/s of (c) with metrics off, req/s with METRICS_PORT set), each on a fresh server."""
-    off = measure_list(database_url, workdir)[0]
-    on = measure_list(database_url, workdir, METRICS_PORT=str(chain.free_port()))[0]
-    return off.requests_per_second, on.requests_per_second
-
-
-def report(
-    results: list[Result],
-    queries: dict[str, int],
-    memory: list[tuple[float, float]],
-    cold: dict[str, list[tuple[float, float]]],
-) -> None:
-    by_name = {r.name: r for r in results}
-    ceiling = by_name["bare"].requests_per_second
+def report(figures: Figures) -> None:
+    ceiling = figures.main["bare"].requests_per_second
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -403,27 +426,30 @@ def report(
     )
     print(f"\nMachine: {CORES} cores ({cpu}), Python {sys.version.split()[0]}, gunicorn sync x {DEFAULT_WORKERS} "
           f"workers (max_requests {DEFAULT_MAX_REQUESTS} + jitter {DEFAULT_MAX_REQUESTS_JITTER}), "
-          f"wrk -t2 -c{CONNECTIONS} -d{DURATION}, PostgreSQL on loopback\n")  # fmt: skip
+          f"wrk -t2 -c{CONNECTIONS} -d{DURATION}, PostgreSQL on loopback; (b) and (c) the median of "
+          f"{ROUNDS} rounds\n")  # fmt: skip
     print("| endpoint | req/s | p50 ms | p99 ms | vs (a) | SQL/request | errors | worker boots |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for r in results:
-        print(f"| {r.label} | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-              f"{r.requests_per_second / ceiling:.2f} | {queries[r.name]} | {r.errors} | {r.boots} |")  # fmt: skip
-    peak = max(m[0] for m in memory)
+    for name, r in figures.main.items():
+        queries = figures.queries[name]
+        print(f"| {MAIN_ROWS[name]} | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
+              f"{r.requests_per_second / ceiling:.2f} | {queries} | {r.errors} | {r.boots} |")  # fmt: skip
+    peak = max(m[0] for m in figures.memory)
     print()
     if EXAMPLE_APP:
-        drf = by_name["drf_list"]
+        drf = figures.main["drf_list"]
         tail = drf.p99_ms / drf.p50_ms
-        print(f"(c) p99/p50 at {CONNECTIONS} connections: {tail:.2f}, {drf.boots} worker boots during the run   "
+        print(f"(c) p99/p50 at {CONNECTIONS} connections: {tail:.2f}, {drf.boots} worker boots in its rounds   "
               f"(target <= 2: {'met' if tail <= 2 else 'MISSED'})")  # fmt: skip
-    for (label, runs), target in zip(cold.items(), (0.5, 0.8), strict=True):
+    for (label, runs), target in zip(figures.cold.items(), (0.5, 0.8), strict=True):
         median = statistics.median(first for _, first in runs)
         listening = statistics.median(listen for listen, _ in runs)
         verdict = "met" if median <= target else "MISSED"
         print(f"cold start, start.sh to first 200 on /readyz, {label}: median {median:.2f}s of "
               f"{', '.join(f'{first:.2f}' for _, first in runs)}, listening at {listening:.2f}s   "
               f"(target <= {target}s: {verdict})")  # fmt: skip
-    print(f"worker memory after load (peak RSS / PSS, MB): {', '.join(f'{r:.0f}/{p:.0f}' for r, p in memory)}"
+    print(f"worker memory after load (peak RSS / PSS, MB): "
+          f"{', '.join(f'{r:.0f}/{p:.0f}' for r, p in figures.memory)}"
           f"   (target <= 100 MB: {'met' if peak <= 100 else 'MISSED'})")  # fmt: skip
 
 
