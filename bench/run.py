@@ -33,10 +33,10 @@ BIG_EMAIL = "bench-big@example.com"  # the owner of the big table's notes
 NOTES = 1000
 EXAMPLE_APP = importlib.util.find_spec("apps.notes") is not None
 BIG_TABLE_NOTES = int(os.environ.get("BENCH_BIG_TABLE_NOTES", "1000000"))
-DURATION = os.environ.get("BENCH_DURATION", "8s")
+DURATION = os.environ.get("BENCH_DURATION", "5s")
 # Compared figures come from rounds taken in turn (a disturbance hits every contender alike); each
 # figure is the median round.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CONNECTIONS = 16
 CORES = len(os.sched_getaffinity(0))
 # The worker counts (c) is measured at besides the default (config/gunicorn.py), which it chooses.
@@ -68,6 +68,7 @@ class Result:
     p99_ms: float
     errors: int  # socket errors and non-2xx answers
     boots: int  # workers booted during the measured run(s) (recycled by max_requests, or crashed)
+    rounds: tuple[float, ...] = ()  # req/s of each round, when taken in rounds
 
 
 @dataclass
@@ -119,6 +120,7 @@ def interleaved(loads: dict[str, Load]) -> dict[str, Result]:
     for name, results in rounds.items():
         median = sorted(results, key=lambda r: r.requests_per_second)[len(results) // 2]
         median.errors, median.boots = sum(r.errors for r in results), sum(r.boots for r in results)
+        median.rounds = tuple(r.requests_per_second for r in results)
         medians[name] = median
     return medians
 
@@ -380,12 +382,12 @@ def report_accounts(accounts: dict[str, list[Result]], *, token_queries: int) ->
 def report_compared(compared: dict[str, Result], big_table: dict[str, Result]) -> None:
     print(f"\nMeasured in turn, {ROUNDS} rounds each, the median round; (c) by server configuration "
           f"({CORES} cores; default {DEFAULT_WORKERS} workers, config/gunicorn.py):")  # fmt: skip
-    print("| server | (c) req/s | p50 ms | p99 ms | p99/p50 | worker boots |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| server | (c) req/s | p50 ms | p99 ms | p99/p50 | worker boots | req/s of each round |")
+    print("|---|---:|---:|---:|---:|---:|---|")
     for label, r in compared.items():
         if label.startswith("(c)"):
             print(f"| {label[4:]} | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-                  f"{r.p99_ms / r.p50_ms:.2f} | {r.boots} |")  # fmt: skip
+                  f"{r.p99_ms / r.p50_ms:.2f} | {r.boots} | {', '.join(f'{x:.0f}' for x in r.rounds)} |")  # fmt: skip
 
     print("\n(c)/(b), each pair from the same server:")
     print("| configuration | (b) req/s | (c) req/s | (c)/(b) | target >= 0.6 |")
