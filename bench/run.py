@@ -33,10 +33,10 @@ BIG_EMAIL = "bench-big@example.com"  # the owner of the big table's notes
 NOTES = 1000
 EXAMPLE_APP = importlib.util.find_spec("apps.notes") is not None
 BIG_TABLE_NOTES = int(os.environ.get("BENCH_BIG_TABLE_NOTES", "1000000"))
-DURATION = os.environ.get("BENCH_DURATION", "5s")
+DURATION = os.environ.get("BENCH_DURATION", "4s")
 # Compared figures come from rounds taken in turn (a disturbance hits every contender alike); each
 # figure is the median round.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 CONNECTIONS = 16
 CORES = len(os.sched_getaffinity(0))
 # The worker counts (c) is measured at besides the default (config/gunicorn.py), which it chooses.
@@ -68,6 +68,7 @@ class Result:
     p99_ms: float
     errors: int  # socket errors and non-2xx answers
     boots: int  # workers booted during the measured run(s) (recycled by max_requests, or crashed)
+    cpu_ms: float = 0.0  # CPU time the server (gunicorn's master and workers) spent per request
     rounds: tuple[float, ...] = ()  # req/s of each round, when taken in rounds
 
 
@@ -90,14 +91,35 @@ def boots(api: chain.Api) -> int:
     return api.log().count("Booting worker")
 
 
+def server_cpu_seconds(master_pid: int) -> float:
+    """User and system CPU time of gunicorn's master and its workers, exited workers included.
+
+    Unlike requests/s, it does not depend on how the scheduler shares the cores with wrk and the
+    database, so it is the steadier figure for comparing two configurations' cost per request."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == master_pid:
+            ticks += sum(int(n) for n in fields[11:15])  # utime, stime, and those of exited children
+        elif parent == master_pid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(load: Load, *, warm_up: bool = True) -> Result:
     url = f"http://127.0.0.1:{load.api.port}{load.path}"
     command = ["wrk", "-t2", f"-c{load.connections}", "--latency", "--timeout", "10s", *load.extra, url]
     if warm_up:
         subprocess.run([*command[:1], "-d2s", *command[1:]], check=True, capture_output=True)
-    booted = boots(load.api)
+    booted, cpu = boots(load.api), server_cpu_seconds(load.api.popen.pid)
     output = subprocess.run([*command[:1], f"-d{DURATION}", *command[1:]], check=True, capture_output=True,
                             text=True).stdout  # fmt: skip
+    cpu = server_cpu_seconds(load.api.popen.pid) - cpu
+    served = int(re.search(r"(\d+) requests in", output)[1])  # type: ignore[index]
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     errors += int(m[1]) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
     return Result(
@@ -106,12 +128,13 @@ def wrk(load: Load, *, warm_up: bool = True) -> Result:
         _to_ms(re.search(r"\s99%\s+(\S+)", output)[1]),  # type: ignore[index]
         errors,
         boots(load.api) - booted,
+        cpu * 1000 / served if served else 0.0,
     )
 
 
 def interleaved(loads: dict[str, Load]) -> dict[str, Result]:
     """Every load ROUNDS times, one after the other in turn; for each, its median round (by req/s),
-    with the errors and worker boots of all its rounds."""
+    with the errors and worker boots of all its rounds and the median CPU time a request."""
     rounds: dict[str, list[Result]] = {name: [] for name in loads}
     for round_number in range(ROUNDS):
         for name, load in loads.items():
@@ -121,6 +144,7 @@ def interleaved(loads: dict[str, Load]) -> dict[str, Result]:
         median = sorted(results, key=lambda r: r.requests_per_second)[len(results) // 2]
         median.errors, median.boots = sum(r.errors for r in results), sum(r.boots for r in results)
         median.rounds = tuple(r.requests_per_second for r in results)
+        median.cpu_ms = statistics.median(r.cpu_ms for r in results)
         medians[name] = median
     return medians
 
@@ -382,12 +406,13 @@ def report_accounts(accounts: dict[str, list[Result]], *, token_queries: int) ->
 def report_compared(compared: dict[str, Result], big_table: dict[str, Result]) -> None:
     print(f"\nMeasured in turn, {ROUNDS} rounds each, the median round; (c) by server configuration "
           f"({CORES} cores; default {DEFAULT_WORKERS} workers, config/gunicorn.py):")  # fmt: skip
-    print("| server | (c) req/s | p50 ms | p99 ms | p99/p50 | worker boots | req/s of each round |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("| server | (c) req/s | p50 ms | p99 ms | p99/p50 | server CPU ms/req | worker boots | req/s of each round |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for label, r in compared.items():
         if label.startswith("(c)"):
             print(f"| {label[4:]} | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-                  f"{r.p99_ms / r.p50_ms:.2f} | {r.boots} | {', '.join(f'{x:.0f}' for x in r.rounds)} |")  # fmt: skip
+                  f"{r.p99_ms / r.p50_ms:.2f} | {r.cpu_ms:.2f} | {r.boots} | "
+                  f"{', '.join(f'{x:.0f}' for x in r.rounds)} |")  # fmt: skip
 
     print("\n(c)/(b), each pair from the same server:")
     print("| configuration | (b) req/s | (c) req/s | (c)/(b) | target >= 0.6 |")
@@ -404,9 +429,10 @@ def report_compared(compared: dict[str, Result], big_table: dict[str, Result]) -
         print(f"| {label} | {b.requests_per_second:,.0f} | {c.requests_per_second:,.0f} | {ratio:.2f} | {verdict} |")
 
     off, on = compared["(c) default"], compared["(c) metrics on"]
-    overhead = 1 - on.requests_per_second / off.requests_per_second
-    print(f"\n(c) with Prometheus metrics off / on: {off.requests_per_second:,.0f} / {on.requests_per_second:,.0f} "
-          f"req/s, overhead {overhead:.1%}   (target < 10%: {'met' if overhead < 0.10 else 'MISSED'})")  # fmt: skip
+    overhead = on.cpu_ms / off.cpu_ms - 1
+    print(f"\n(c) with Prometheus metrics off / on: {off.cpu_ms:.2f} / {on.cpu_ms:.2f} ms of server CPU a request, "
+          f"overhead {overhead:.1%}   (target < 10%: {'met' if overhead < 0.10 else 'MISSED'}); "
+          f"{off.requests_per_second:,.0f} / {on.requests_per_second:,.0f} req/s")  # fmt: skip
 
     (small_label, small), (big_label, big) = big_table.items()
     change = big.requests_per_second / small.requests_per_second - 1
