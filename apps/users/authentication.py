@@ -63,11 +63,15 @@ def _user_with_session_sql(*, newest_token: bool) -> str:
     """SELECT the user and `session_open`: whether the token's session exists (and, when
     `newest_token`, still has that token as its newest). Names only from the models' metadata."""
     family, user = TokenFamily._meta, User._meta
-    newest = f" AND f.{family.get_field('current_jti').column} = %s" if newest_token else ""
+
+    def name(identifier: str | None) -> str:  # a column is None only for a field without one
+        return str(connections[User.objects.db].ops.quote_name(str(identifier)))
+
+    newest = f" AND f.{name(family.get_field('current_jti').column)} = %s" if newest_token else ""
     return (
-        f"SELECT u.*, EXISTS (SELECT 1 FROM {family.db_table} f WHERE f.{family.pk.column} = %s"  # noqa: S608
-        f" AND f.{family.get_field('user').column} = u.{user.pk.column}{newest}) AS session_open"
-        f" FROM {user.db_table} u WHERE u.{user.pk.column} = %s"
+        f"SELECT u.*, EXISTS (SELECT 1 FROM {name(family.db_table)} f WHERE f.{name(family.pk.column)} = %s"  # noqa: S608
+        f" AND f.{name(family.get_field('user').column)} = u.{name(user.pk.column)}{newest}) AS session_open"
+        f" FROM {name(user.db_table)} u WHERE u.{name(user.pk.column)} = %s"
     )
 
 
