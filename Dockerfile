@@ -6,9 +6,11 @@
 # --- build: a virtualenv from the hash-pinned lock, nothing compiled at build time -----------------
 FROM python:3.11.14-slim-bookworm AS build
 COPY requirements/production.txt /tmp/production.txt
-# Dependencies resolved, not --no-deps: a lock that misses one for this Python fails here, not at run time.
+# The lock is the whole environment (--no-deps: no dependency's looser requirement can pull in a
+# release the lock does not pin); `pip check` fails the build if it misses one for this Python.
 RUN python -m venv /opt/venv \
- && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check --require-hashes -r /tmp/production.txt
+ && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check --no-deps --require-hashes -r /tmp/production.txt \
+ && /opt/venv/bin/pip check
 
 # --- runtime: the virtualenv, the code, collected static files; no compiler, no pip cache ---------
 FROM python:3.11.14-slim-bookworm AS runtime

@@ -19,7 +19,8 @@ help: ## List the targets
 
 $(INSTALLED): requirements/development.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/development.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/development.txt
+	$(BIN)/python -m pip check
 	touch $@
 
 .env:

@@ -90,7 +90,10 @@ def test_dockerfile_runs_from_the_lock_as_a_non_root_user() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     minor = (ROOT / ".python-version").read_text().strip()
     assert re.findall(r"^FROM python:(\d+\.\d+)\.\d+-slim", dockerfile, re.MULTILINE) == [minor, minor]
-    assert "--require-hashes" in dockerfile
+    # The lock is the whole environment: nothing a dependency asks for loosely is resolved anew,
+    # and pip check proves the lock complete (an unpinned release once broke every install).
+    assert "--no-deps --require-hashes -r /tmp/production.txt" in dockerfile
+    assert "/opt/venv/bin/pip check" in dockerfile
     assert "pip-compile" not in dockerfile
     assert re.search(r"^USER 10001", dockerfile, re.MULTILINE)
     assert 'ENTRYPOINT ["./start.sh"]' in dockerfile
@@ -193,7 +196,7 @@ def test_pipeline_installs_both_locks_on_debian_12_python() -> None:
     assert job["image"].startswith("debian:12")
     script = "\n".join(job["script"])
     for lock in ("production", "development"):
-        assert f"--require-hashes -r requirements/{lock}.txt" in script
+        assert f"--no-deps --require-hashes -r requirements/{lock}.txt && /tmp/{lock}/bin/pip check" in script
 
 
 def _lock(name: str) -> dict[str, Marker | None]:
