@@ -1,4 +1,5 @@
-"""Django's cache backends, counting hits, misses and errors for the metrics.
+"""Django's cache backends, counting hits, misses and errors for the metrics, with a `hit` counter
+for the throttles (apps/core/throttling.py).
 
 Django sends no signal for cache calls, so the count is taken in the backend itself: the same
 Redis and local-memory backends as before, with each operation observed on its way through.
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from apps.observability import metrics
 
@@ -58,9 +59,45 @@ class _CacheMetricsMixin:
     incr = _passing_through("incr")
 
 
+class _OneClientAPoolRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one redis.Redis for each connection pool.
+
+    Django builds a new redis.Redis, with its table of some 170 reply parsers, for every cache call;
+    the pool underneath is shared anyway, and redis.Redis is safe to share between threads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index: int = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        if index not in self._clients:
+            self._clients[index] = super().get_client(key, write=write)
+        return self._clients[index]
+
+
 class InstrumentedRedisCache(_CacheMetricsMixin, RedisCache):
-    pass
+    def __init__(self, server: Any, params: Any) -> None:
+        super().__init__(server, params)
+        self._class = _OneClientAPoolRedisCacheClient
+
+    def hit(self, key: Any, timeout: int, version: Any = None) -> int:
+        """Adds one to `key`'s count and returns it; the count expires `timeout` seconds after it
+        starts. One round trip (SET NX with its expiry, then INCR, pipelined), atomic in Redis."""
+        key = self.make_and_validate_key(key, version=version)
+        with _counting_errors("hit"):
+            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+            pipeline.set(key, 0, ex=timeout, nx=True)
+            pipeline.incr(key)
+            return int(pipeline.execute()[1])
 
 
 class InstrumentedLocMemCache(_CacheMetricsMixin, LocMemCache):
-    pass
+    def hit(self, key: Any, timeout: int, version: Any = None) -> int:
+        """Adds one to `key`'s count and returns it; the count expires `timeout` seconds after it starts."""
+        while True:
+            self.add(key, 0, timeout, version)
+            try:
+                return int(self.incr(key, version=version))
+            except ValueError:  # expired between the two steps: start its next count
+                continue

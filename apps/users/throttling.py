@@ -1,10 +1,10 @@
 """The `auth` throttle, counted in the database so it holds across every worker and replica.
 
-DRF's throttles keep a request history in the cache: with the default per-process memory cache
-each gunicorn worker counts on its own (10/min becomes 10/min per worker), and even on Redis the
-read-modify-write of that history lets parallel requests slip through. Here each attempt is one
-atomic upsert that returns the new count, so no request is ever allowed past the limit, with or
-without Redis. The window is fixed (counts reset on the minute, hour...), not sliding.
+With the default per-process memory cache each gunicorn worker would count on its own (10/min
+would become 10/min per worker), and a Redis outage would open the door to password guessing.
+Here each attempt is one atomic upsert that returns the new count, so no request is ever allowed
+past the limit, with or without Redis. A fixed window, as every throttle here
+(apps/core/throttling.py).
 """
 
 import time
@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db import connection
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.throttling import SimpleRateThrottle
 
+from apps.core.throttling import FixedWindowRateThrottle
 from apps.users.models import AuthAttemptCounter
 
 
@@ -36,7 +36,7 @@ def attempt_count(key: str, window_end: int) -> int:
     return hits
 
 
-class AuthRateThrottle(SimpleRateThrottle):
+class AuthRateThrottle(FixedWindowRateThrottle):
     """`THROTTLE_AUTH_RATE` per client address (per user once authenticated), in the database."""
 
     scope = "auth"
@@ -47,14 +47,8 @@ class AuthRateThrottle(SimpleRateThrottle):
         return f"{self.scope}:{ident}"
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        limit, period = self.parse_rate(self.rate)
         # Only a write carries a credential; a GET is answered 405 without counting.
-        if limit is None or period is None or request.method in SAFE_METHODS:
-            return True
-        now = int(time.time())
-        window_end = (now // period + 1) * period
-        self.seconds_left = window_end - now
-        return attempt_count(f"{self.get_cache_key(request, view)}:{window_end}", window_end) <= limit
+        return request.method in SAFE_METHODS or super().allow_request(request, view)
 
-    def wait(self) -> float:
-        return float(self.seconds_left)
+    def count(self, key: str, *, window_end: int) -> int:
+        return attempt_count(key, window_end)

@@ -18,7 +18,10 @@ def stopped_redis(settings: Any) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+        "default": {
+            "BACKEND": "apps.observability.cache.InstrumentedRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
     }
 
 

@@ -23,7 +23,7 @@ def cache_prefix() -> Iterator[str]:
 
 
 def test_throttle_limit_holds_across_two_instances(database_url: str, workdir: Path, cache_prefix: str) -> None:
-    shared = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": cache_prefix, "THROTTLE_ANON_RATE": "6/min",
+    shared = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": cache_prefix, "THROTTLE_ANON_RATE": "6/day",
               "SECURE_SSL_REDIRECT": "false", "WEB_CONCURRENCY": "2"}  # fmt: skip
     replicas = [chain.start_api(database_url, workdir / f"redis-{i}", **shared) for i in range(2)]
     try:
