@@ -51,9 +51,8 @@ BENCH_SETTINGS = {
     "STARTUP_COLLECTSTATIC": "false",  # as in the image: collected at build time
     "SECURE_SSL_REDIRECT": "false",
     "BEHIND_PROXY": "false",
-    # Throttles on, never reached. DRF's throttle keeps a timestamp per request in its window; a
-    # one-second window holds about as many as a client at the default 600/min does (a minute's
-    # window at these rates would hold tens of thousands, which no production client has).
+    # Throttles on, never reached: each request counts in its one-second window (one atomic
+    # increment, apps/core/throttling.py), which costs the same at any rate.
     "THROTTLE_ANON_RATE": "100000/s",
     "THROTTLE_USER_RATE": "100000/s",
     # One token a server lasts the whole run (the lifetime changes no request's cost).
