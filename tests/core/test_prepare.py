@@ -8,10 +8,13 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
+
+from apps.core.prepare import migration_files, migrations_all_recorded
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +28,7 @@ def test_collects_static_files_and_migrates(settings, tmp_path: Path, caplog: py
     assert "admin/css/base.css" in manifest["paths"]
     applied = [r for r in caplog.records if r.getMessage() == "migrations applied"]
     assert [r.migrations_applied for r in applied] == [0]  # type: ignore[attr-defined]
+    assert [r.migration_check for r in applied] == ["files"]  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db
@@ -69,11 +73,62 @@ def test_waits_for_the_database_to_come_up(settings, monkeypatch: pytest.MonkeyP
     assert len(attempts) >= 3
 
 
+@pytest.mark.django_db
+def test_a_fully_migrated_database_has_every_migration_file_recorded() -> None:
+    assert migrations_all_recorded()
+
+
+@pytest.mark.django_db
+def test_migration_files_carry_their_apps_label_not_its_module_name() -> None:
+    assert ("django_tasks_database", "0001_initial") in set(migration_files())  # django_tasks_db's label
+
+
+@pytest.mark.django_db
+def test_a_migration_file_not_recorded_is_not_proved_applied() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'notes' AND name = '0002_note_attachment'")
+    assert not migrations_all_recorded()
+
+
+@pytest.mark.django_db
+def test_a_squashed_migration_not_yet_recorded_is_not_proved_applied(
+    settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The notes migrations, recorded, beside a squash of them Django has not recorded yet.
+    package = tmp_path / "squashed_notes_migrations"
+    package.mkdir()
+    for name in ("__init__", "0001_initial", "0002_note_attachment", "0001_squashed_0002_note_attachment"):
+        (package / f"{name}.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.MIGRATION_MODULES = {"notes": "squashed_notes_migrations"}
+    assert ("notes", "0001_squashed_0002_note_attachment") in set(migration_files())
+    assert not migrations_all_recorded()
+
+
+@pytest.mark.django_db
+def test_apps_without_migrations_are_skipped_as_django_skips_them(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MIGRATION_MODULES = {"notes": None}
+    labels = {label for label, _ in migration_files()}
+    assert "notes" not in labels
+    assert "corsheaders" not in labels  # has no migrations package
+    assert "users" in labels
+
+
 def run_start_up_steps(tmp_path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
-    """Python with `args` in the project, on a database of the test's own."""
-    env = os.environ | {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"} | variables
+    """Python with `args` in the project, on a database of the test's own, logging JSON."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = os.environ | {"DEBUG": "true", "LOG_FORMAT": "json"} | database | variables
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def migrations_logged(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return [
+        {"migrations_applied": line["migrations_applied"], "migration_check": line["migration_check"]}
+        for line in lines
+        if line["message"] == "migrations applied"
+    ]
 
 
 # start.sh's step, followed by whether Django's apps were set up.
@@ -97,9 +152,33 @@ def test_start_up_sets_django_up_to_migrate(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["0", "True"]
-    assert "migrations applied" in result.stdout + result.stderr
+    [logged] = migrations_logged(result)
+    assert logged["migration_check"] == "full"
+    assert logged["migrations_applied"] > 0
     tables = sqlite3.connect(tmp_path / "db.sqlite3").execute("SELECT name FROM sqlite_master").fetchall()
     assert ("users_user",) in tables
+
+
+def test_start_up_with_every_migration_applied_neither_sets_django_up_nor_migrates(tmp_path: Path) -> None:
+    run_start_up_steps(tmp_path, "manage.py", "migrate", "--verbosity=0").check_returncode()
+    result = run_start_up_steps(
+        tmp_path, *PREPARE_THEN_SAY_IF_SET_UP, STARTUP_MIGRATE="true", STARTUP_COLLECTSTATIC="false"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["0", "False"]
+    assert migrations_logged(result) == [{"migrations_applied": 0, "migration_check": "files"}]
+
+
+def test_start_up_applies_a_pending_migration(tmp_path: Path) -> None:
+    run_start_up_steps(tmp_path, "manage.py", "migrate", "--verbosity=0").check_returncode()
+    run_start_up_steps(tmp_path, "manage.py", "migrate", "notes", "0001", "--verbosity=0").check_returncode()
+    result = run_start_up_steps(
+        tmp_path, *PREPARE_THEN_SAY_IF_SET_UP, STARTUP_MIGRATE="true", STARTUP_COLLECTSTATIC="false"
+    )
+    assert result.returncode == 0, result.stderr
+    assert migrations_logged(result) == [{"migrations_applied": 1, "migration_check": "full"}]
+    columns = sqlite3.connect(tmp_path / "db.sqlite3").execute("SELECT name FROM pragma_table_info('notes_note')")
+    assert ("attachment",) in columns.fetchall()
 
 
 def test_start_up_exits_1_naming_the_wait_variable_when_the_database_never_answers(tmp_path: Path) -> None:
