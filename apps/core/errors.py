@@ -14,9 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
-from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -24,11 +22,9 @@ from rest_framework.views import exception_handler, set_rollback
 
 from apps.core import exceptions as errors
 from apps.core.logging import current_request_id
+from apps.core.outages import is_outage
 
 logger = logging.getLogger(__name__)
-
-# A dependency that is down, not a bug: the client is told to retry (503 with Retry-After).
-OUTAGES: tuple[type[Exception], ...] = (OperationalError, InterfaceError, RedisError)
 
 
 def error_body(status_code: int, code: str, detail: str, fields: Any = None) -> dict[str, Any]:
@@ -56,7 +52,7 @@ def error_for(exc: BaseException | None) -> errors.ApiError | None:
         return errors.ValidationFailed(fields=_django_fields(exc))
     if isinstance(exc, RequestDataTooBig):
         return errors.RequestTooLarge()
-    if isinstance(exc, OUTAGES):
+    if is_outage(exc):
         return errors.ServiceUnavailable()
     if isinstance(exc, Http404):
         return errors.NotFound()

@@ -17,8 +17,9 @@ import logging
 from typing import Any
 
 from django.core.cache import cache
-from redis.exceptions import RedisError
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from apps.core.outages import is_redis_error
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,9 @@ class _CountedInCacheOpenWhileDown(FixedWindowRateThrottle):
     def allow_request(self, request: Any, view: Any) -> bool:
         try:
             return super().allow_request(request, view)
-        except RedisError as exc:
+        except Exception as exc:
+            if not is_redis_error(exc):
+                raise
             logger.warning("throttle skipped: the cache is unavailable (%s)", type(exc).__name__)
             return True
 

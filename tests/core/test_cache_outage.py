@@ -1,6 +1,10 @@
 """A stopped Redis: the general throttles let requests through, any other cache use is a 503."""
 
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +14,8 @@ from rest_framework.test import APIClient
 
 from apps.core.errors import server_error
 from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -52,3 +58,21 @@ def test_any_other_cache_failure_is_a_503_with_retry_after() -> None:
 def test_a_throttle_check_skipped_for_the_outage_is_logged(auth_client: APIClient, caplog: Any) -> None:
     auth_client.get("/api/v1/users/me/")
     assert "throttle skipped: the cache is unavailable (ConnectionError)" in caplog.text
+
+
+def app_loaded_with_redis(**variables: str) -> bool:
+    """Whether loading the WSGI app (as gunicorn's master does) imports redis."""
+    code = "import sys, config.wsgi; print('redis' in sys.modules)"
+    env = os.environ | {"DEBUG": "true", "DATABASE_URL": "sqlite:///:memory:"} | variables
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-1] == "True"
+
+
+def test_the_app_loads_without_redis_when_the_cache_is_local() -> None:
+    assert not app_loaded_with_redis(REDIS_URL="")
+
+
+def test_the_app_loads_redis_up_front_when_the_cache_is_redis() -> None:
+    assert app_loaded_with_redis(REDIS_URL="redis://127.0.0.1:6379/0")
