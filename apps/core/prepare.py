@@ -2,10 +2,11 @@
 migrate, each switchable by STARTUP_*. `python -m apps.core.prepare` (start.sh) and
 `manage.py prepare` (the Kubernetes migrate job) run the same steps.
 
-Waiting needs only the settings and a connection. Django itself (every app, model and admin
-module) is set up only when collectstatic is switched on or there may be migrations to apply, so a
-web pod whose migrations run as a release job (both steps off), or which finds every migration
-applied, starts without a second full Django start-up: gunicorn pays for one, in its own process.
+Waiting needs only the settings and a connection (on PostgreSQL, straight through the driver).
+Django itself (every app, model and admin module) is set up only when collectstatic is switched
+on or there may be migrations to apply, so a web pod whose migrations run as a release job (both
+steps off), or which finds every migration applied, starts without a second full Django start-up:
+gunicorn pays for one, in its own process.
 
 Whether anything is left to migrate is first asked cheaply: is every migration file of every
 installed app recorded in django_migrations? Only a yes skips `migrate`; anything else (a new
@@ -21,9 +22,10 @@ import pkgutil
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import import_module
+from typing import Any
 
 from django.apps import AppConfig, apps
 from django.conf import settings
@@ -41,20 +43,59 @@ class DatabaseUnreachable(Exception):
 
 def database_wait(*, timeout: int) -> None:
     """Return once the database accepts a connection; DatabaseUnreachable after `timeout` seconds."""
-    connection = connections[DEFAULT_DB_ALIAS]
+    database = settings.DATABASES[DEFAULT_DB_ALIAS]
     deadline = time.monotonic() + timeout
     while True:
         try:
-            connection.ensure_connection()
+            _connect_once(database)
             return
         except OperationalError as exc:
             if time.monotonic() >= deadline:
-                where = connection.settings_dict.get("HOST") or connection.settings_dict.get("NAME")
+                where = database.get("HOST") or database.get("NAME")
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise DatabaseUnreachable(
                     f"The database ({where}) did not answer within {timeout}s (STARTUP_DB_WAIT_SECONDS): {reason}"
                 ) from exc
             time.sleep(0.5)
+
+
+def _connect_once(database: Mapping[str, Any]) -> None:
+    """Open one connection and close it. PostgreSQL is reached through the driver Django's backend
+    uses, with the parameters it would pass: loading the backend would import Django's whole model
+    layer (a tenth of a second of a start) only to connect. Other databases go through Django."""
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        connections[DEFAULT_DB_ALIAS].ensure_connection()
+        return
+    try:  # the backend's own choice: psycopg 3 when installed, else psycopg2
+        import psycopg as driver
+    except ImportError:
+        import psycopg2 as driver
+    try:
+        driver.connect(**postgresql_connection_parameters(database)).close()
+    except driver.OperationalError as exc:
+        raise OperationalError(str(exc)) from exc
+
+
+# OPTIONS that Django's PostgreSQL backend acts on itself instead of passing them to the driver.
+DJANGO_ONLY_POSTGRESQL_OPTIONS = frozenset({"assume_role", "isolation_level", "pool", "server_side_binding"})
+
+
+def postgresql_connection_parameters(database: Mapping[str, Any]) -> dict[str, Any]:
+    """The libpq parameters Django's PostgreSQL backend connects with (its get_connection_params),
+    without those that only shape its cursors (cursor_factory, adapters, prepare_threshold)."""
+    name = database.get("NAME", "")
+    options = {
+        key: value for key, value in database.get("OPTIONS", {}).items() if key not in DJANGO_ONLY_POSTGRESQL_OPTIONS
+    }
+    if name is None:  # Django's way of saying the maintenance database, "postgres"
+        options.pop("service", None)
+    parameters = {"dbname": name or "postgres"} if name or name is None else {}
+    parameters.update(options)
+    parameters["client_encoding"] = "UTF8"
+    for setting, parameter in (("USER", "user"), ("PASSWORD", "password"), ("HOST", "host"), ("PORT", "port")):
+        if database.get(setting):
+            parameters[parameter] = database[setting]
+    return parameters
 
 
 def release_steps_run() -> None:

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
+from django.db.utils import ConnectionHandler
 
-from apps.core.prepare import migration_files, migrations_all_recorded
+from apps.core import prepare
+from apps.core.prepare import migration_files, migrations_all_recorded, postgresql_connection_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,10 +48,10 @@ def test_each_step_can_be_switched_off(settings, tmp_path: Path, caplog: pytest.
 def test_gives_up_on_an_unreachable_database_with_a_clear_message(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     settings.STARTUP_DB_WAIT_SECONDS = 0
 
-    def refuse() -> None:
+    def refuse(database: object) -> None:
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    monkeypatch.setattr(prepare, "_connect_once", refuse)
     with pytest.raises(CommandError, match=r"did not answer within 0s \(STARTUP_DB_WAIT_SECONDS\): connection refused"):
         call_command("prepare")
 
@@ -59,18 +61,65 @@ def test_waits_for_the_database_to_come_up(settings, monkeypatch: pytest.MonkeyP
     settings.STARTUP_DB_WAIT_SECONDS = 5
     settings.STARTUP_COLLECTSTATIC = False
     attempts = []
-    real = connection.ensure_connection
+    real = prepare._connect_once
 
-    def refuse_twice() -> None:
+    def refuse_twice(database: dict[str, Any]) -> None:
         attempts.append(1)
         if len(attempts) < 3:
             raise OperationalError("starting up")
-        real()
+        real(database)
 
-    monkeypatch.setattr(connection, "ensure_connection", refuse_twice)
+    monkeypatch.setattr(prepare, "_connect_once", refuse_twice)
     monkeypatch.setattr("apps.core.prepare.time.sleep", lambda seconds: None)
     call_command("prepare")
     assert len(attempts) >= 3
+
+
+@pytest.mark.django_db
+def test_the_wait_connects_to_the_configured_database(settings) -> None:  # type: ignore[no-untyped-def]
+    prepare.database_wait(timeout=0)  # PostgreSQL through its driver, SQLite through Django
+
+
+@pytest.mark.parametrize(
+    "database",
+    [
+        {"NAME": "api", "USER": "api", "PASSWORD": "pw", "HOST": "db", "PORT": 5432, "OPTIONS": {"sslmode": "require"}},
+        {"NAME": "api", "USER": "", "PASSWORD": "", "HOST": "", "PORT": "", "OPTIONS": {"connect_timeout": 5}},
+        {"NAME": None, "USER": "api", "PASSWORD": "", "HOST": "db", "PORT": "", "OPTIONS": {"service": "x"}},
+        {"NAME": "", "USER": "", "PASSWORD": "", "HOST": "", "PORT": "", "OPTIONS": {"service": "api"}},
+        {
+            "NAME": "api", "USER": "api", "PASSWORD": "", "HOST": "db", "PORT": "",
+            "OPTIONS": {"isolation_level": 3, "assume_role": "owner", "server_side_binding": False},
+        },
+        {
+            "NAME": "api", "USER": "", "PASSWORD": "", "HOST": "", "PORT": "",
+            "OPTIONS": {"dbname": "other", "client_encoding": "LATIN1"},
+        },
+    ],
+)  # fmt: skip
+def test_the_wait_connects_with_the_parameters_djangos_backend_uses(database: dict[str, Any]) -> None:
+    backend = ConnectionHandler({"default": {"ENGINE": "django.db.backends.postgresql", **database}})["default"]
+    djangos = backend.get_connection_params()
+    for cursor_only in ("cursor_factory", "context", "prepare_threshold"):
+        djangos.pop(cursor_only, None)
+    assert postgresql_connection_parameters(database) == djangos
+
+
+def test_waiting_for_postgresql_loads_no_django_model_layer(tmp_path: Path) -> None:
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    code = "import sys; from apps.core import prepare; print(prepare.main(), 'django.db.models' in sys.modules)"
+    try:
+        result = run_start_up_steps(
+            tmp_path,
+            "-c",
+            code,
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{dead.getsockname()[1]}/nothing",
+            STARTUP_DB_WAIT_SECONDS="0",
+        )
+    finally:
+        dead.close()
+    assert result.stdout.split() == ["1", "False"]
 
 
 @pytest.mark.django_db
