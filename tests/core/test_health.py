@@ -45,7 +45,9 @@ def test_readiness_fails_when_the_database_does_not_answer(probe: Client, monkey
 def test_readiness_fails_while_a_migration_is_unapplied(probe: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(health, "_migrations_seen_applied", False)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_migrations WHERE app = 'notes' AND name = '0002_note_attachment'")
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE app = 'admin' AND name = '0003_logentry_add_action_flag_choices'"
+        )
     response = probe.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["migrations"] == "error: 1 unapplied migration(s)"

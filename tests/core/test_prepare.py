@@ -19,6 +19,8 @@ from apps.core import prepare
 from apps.core.prepare import migration_files, migrations_all_recorded, postgresql_connection_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
+# Django's own app, so these tests stand when the example apps are replaced (README).
+ADMINS_LAST_MIGRATION = "0003_logentry_add_action_flag_choices"
 
 
 @pytest.mark.django_db
@@ -76,7 +78,7 @@ def test_waits_for_the_database_to_come_up(settings, monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.django_db
-def test_the_wait_connects_to_the_configured_database(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_wait_connects_to_the_configured_database() -> None:
     prepare.database_wait(timeout=0)  # PostgreSQL through its driver, SQLite through Django
 
 
@@ -135,7 +137,7 @@ def test_migration_files_carry_their_apps_label_not_its_module_name() -> None:
 @pytest.mark.django_db
 def test_a_migration_file_not_recorded_is_not_proved_applied() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_migrations WHERE app = 'notes' AND name = '0002_note_attachment'")
+        cursor.execute(f"DELETE FROM django_migrations WHERE app = 'admin' AND name = '{ADMINS_LAST_MIGRATION}'")
     assert not migrations_all_recorded()
 
 
@@ -143,24 +145,25 @@ def test_a_migration_file_not_recorded_is_not_proved_applied() -> None:
 def test_a_squashed_migration_not_yet_recorded_is_not_proved_applied(
     settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    # The notes migrations, recorded, beside a squash of them Django has not recorded yet.
-    package = tmp_path / "squashed_notes_migrations"
+    # The admin's migrations, recorded, beside a squash of them Django has not recorded yet.
+    package = tmp_path / "squashed_admin_migrations"
     package.mkdir()
-    for name in ("__init__", "0001_initial", "0002_note_attachment", "0001_squashed_0002_note_attachment"):
+    squashed = f"0001_squashed_{ADMINS_LAST_MIGRATION}"
+    for name in ("__init__", "0001_initial", "0002_logentry_remove_auto_add", ADMINS_LAST_MIGRATION, squashed):
         (package / f"{name}.py").write_text("")
     monkeypatch.syspath_prepend(str(tmp_path))
-    settings.MIGRATION_MODULES = {"notes": "squashed_notes_migrations"}
-    assert ("notes", "0001_squashed_0002_note_attachment") in set(migration_files())
+    settings.MIGRATION_MODULES = {"admin": "squashed_admin_migrations"}
+    assert ("admin", squashed) in set(migration_files())
     assert not migrations_all_recorded()
 
 
 @pytest.mark.django_db
 def test_apps_without_migrations_are_skipped_as_django_skips_them(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.MIGRATION_MODULES = {"notes": None}
+    settings.MIGRATION_MODULES = {"admin": None}
     labels = {label for label, _ in migration_files()}
-    assert "notes" not in labels
+    assert "admin" not in labels
     assert "corsheaders" not in labels  # has no migrations package
-    assert "users" in labels
+    assert "auth" in labels
 
 
 def run_start_up_steps(tmp_path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
@@ -220,14 +223,16 @@ def test_start_up_with_every_migration_applied_neither_sets_django_up_nor_migrat
 
 def test_start_up_applies_a_pending_migration(tmp_path: Path) -> None:
     run_start_up_steps(tmp_path, "manage.py", "migrate", "--verbosity=0").check_returncode()
-    run_start_up_steps(tmp_path, "manage.py", "migrate", "notes", "0001", "--verbosity=0").check_returncode()
+    run_start_up_steps(
+        tmp_path, "manage.py", "migrate", "admin", "0002_logentry_remove_auto_add", "--verbosity=0"
+    ).check_returncode()
     result = run_start_up_steps(
         tmp_path, *PREPARE_THEN_SAY_IF_SET_UP, STARTUP_MIGRATE="true", STARTUP_COLLECTSTATIC="false"
     )
     assert result.returncode == 0, result.stderr
     assert migrations_logged(result) == [{"migrations_applied": 1, "migration_check": "full"}]
-    columns = sqlite3.connect(tmp_path / "db.sqlite3").execute("SELECT name FROM pragma_table_info('notes_note')")
-    assert ("attachment",) in columns.fetchall()
+    recorded = sqlite3.connect(tmp_path / "db.sqlite3").execute("SELECT app, name FROM django_migrations")
+    assert ("admin", ADMINS_LAST_MIGRATION) in recorded.fetchall()
 
 
 def test_start_up_exits_1_naming_the_wait_variable_when_the_database_never_answers(tmp_path: Path) -> None:
