@@ -124,9 +124,44 @@ def test_waiting_for_postgresql_loads_no_django_model_layer(tmp_path: Path) -> N
     assert result.stdout.split() == ["1", "False"]
 
 
+def test_an_unreachable_postgresql_is_an_operational_error_like_djangos() -> None:
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    database = {"ENGINE": "django.db.backends.postgresql", "NAME": "x", "HOST": "127.0.0.1"}
+    try:
+        with pytest.raises(OperationalError):
+            prepare._connect_once(database | {"PORT": dead.getsockname()[1], "OPTIONS": {"connect_timeout": 2}})
+    finally:
+        dead.close()
+
+
 @pytest.mark.django_db
 def test_a_fully_migrated_database_has_every_migration_file_recorded() -> None:
     assert migrations_all_recorded()
+
+
+@pytest.mark.django_db
+def test_when_the_files_prove_nothing_djangos_migrate_decides(
+    settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    settings.STARTUP_COLLECTSTATIC = False
+    monkeypatch.setattr(prepare, "migrations_all_recorded", lambda: False)
+    with caplog.at_level(logging.INFO, logger="apps.core.prepare"):
+        call_command("prepare")
+    [applied] = [r for r in caplog.records if r.getMessage() == "migrations applied"]
+    assert (applied.migrations_applied, applied.migration_check) == (0, "full")  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_without_a_migrations_table_nothing_is_proved_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *args, **kwargs: [])
+    assert not migrations_all_recorded()
+
+
+def test_app_configs_read_before_djangos_set_up_carry_the_registrys_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    registered = [config.label for config in prepare._app_configs()]
+    monkeypatch.setattr(prepare.apps, "ready", False)
+    assert [config.label for config in prepare._app_configs()] == registered
 
 
 @pytest.mark.django_db
@@ -164,6 +199,17 @@ def test_apps_without_migrations_are_skipped_as_django_skips_them(settings) -> N
     assert "admin" not in labels
     assert "corsheaders" not in labels  # has no migrations package
     assert "auth" in labels
+
+
+def test_a_migrations_module_that_is_no_package_holds_no_migrations(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MIGRATION_MODULES = {"admin": "json.decoder"}
+    assert "admin" not in {label for label, _ in migration_files()}
+
+
+def test_a_missing_migrations_module_named_in_the_settings_is_an_error_as_in_migrate(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MIGRATION_MODULES = {"admin": "no_such_package.migrations_of_admin"}
+    with pytest.raises(ModuleNotFoundError):
+        list(migration_files())
 
 
 def run_start_up_steps(tmp_path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
