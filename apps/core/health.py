@@ -10,9 +10,8 @@ service at once, and the load balancer would answer in their place.
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.migrations.executor import MigrationExecutor
 
-from apps.core.prepare import migrations_all_recorded
+from apps.core.prepare import migrations_all_recorded, migrations_pending
 
 # Migrations do not become unapplied under a running process; once all are seen applied, the
 # check is skipped for the life of the process.
@@ -30,10 +29,9 @@ def _migrations() -> str:
     # Every migration file recorded proves it cheaply; otherwise the migration graph (which imports
     # every migration, on a worker's first probe) decides, as a squashed migration needs.
     if not _migrations_seen_applied and not migrations_all_recorded():
-        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        if plan:
-            return f"error: {len(plan)} unapplied migration(s)"
+        pending = migrations_pending()
+        if pending:
+            return f"error: {pending} unapplied migration(s)"
     _migrations_seen_applied = True
     return "ok"
 

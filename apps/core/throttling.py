@@ -48,7 +48,7 @@ class FixedWindowRateThrottle(SimpleRateThrottle):
 class _CountedInCacheOpenWhileDown(FixedWindowRateThrottle):
     def count(self, key: str, *, window_end: int) -> int:
         # The entry outlives its window by a second, so a clock a little behind never recreates it.
-        hits: int = cache.hit(key, timeout=self.seconds_left + 1)  # type: ignore[attr-defined]
+        hits: int = cache.hit(key, timeout=window_end - int(self.timer()) + 1)  # type: ignore[attr-defined]
         return hits
 
     def allow_request(self, request: Any, view: Any) -> bool:
