@@ -280,6 +280,19 @@ def cold_start_seconds(database_url: str, workdir: Path, **settings: str) -> tup
         api.stop()
 
 
+def production_environment(workdir: Path) -> str:
+    """PATH for a virtual environment of the production lock alone, installed as the image installs
+    it. Cold start is measured there: the development lock adds packages DRF imports at start-up
+    whenever they are installed (requests, pygments), a tenth of a second no deployment pays."""
+    venv = workdir / "production-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "--require-hashes", "-r", chain.ROOT / "requirements" / "production.txt"], check=True,
+    )  # fmt: skip
+    return f"{venv / 'bin'}:{os.environ['PATH']}"
+
+
 MAIN_ROWS = {  # name (as bench/query_counts.py counts it): label
     "bare": "(a) bare WSGI, small JSON",
     "plain": "(b) plain Django view, 20 rows",
@@ -344,12 +357,12 @@ def measure(database_url: str, workdir: Path, servers: contextlib.ExitStack) -> 
         big_table = interleaved(
             {f"{NOTES:,} notes": drf_list(default), f"{BIG_TABLE_NOTES:,} notes": drf_list(default, BIG_EMAIL)}
         )
-    cold = {
-        "STARTUP_MIGRATE=false": [cold_start_seconds(database_url, workdir, STARTUP_MIGRATE="false") for _ in range(5)],
-        "migration check, nothing to do": [
-            cold_start_seconds(database_url, workdir, STARTUP_MIGRATE="true") for _ in range(5)
-        ],
-    }
+    cold = {}
+    for lock, path in (("production", production_environment(workdir)), ("development", os.environ["PATH"])):
+        for label, migrate in (("STARTUP_MIGRATE=false", "false"), ("migration check, nothing to do", "true")):
+            cold[f"{lock} lock, {label}"] = [
+                cold_start_seconds(database_url, workdir, STARTUP_MIGRATE=migrate, PATH=path) for _ in range(5)
+            ]
     return Figures(main, queries, memory, cold, accounts, compared, metrics_cost, big_table)
 
 
@@ -488,10 +501,12 @@ def report(figures: Figures) -> None:
         tail = drf.p99_ms / drf.p50_ms
         print(f"(c) p99/p50 at {CONNECTIONS} connections: {tail:.2f}, {drf.boots} worker boots in its rounds   "
               f"(target <= 2: {'met' if tail <= 2 else 'MISSED'})")  # fmt: skip
-    for (label, runs), target in zip(figures.cold.items(), (0.5, 0.8), strict=True):
+    for label, runs in figures.cold.items():
         median = statistics.median(first for _, first in runs)
         listening = statistics.median(listen for listen, _ in runs)
-        verdict = "met" if median <= target else "MISSED"
+        # The targets are the image's: the development lock's figures are printed for comparison.
+        target = 0.5 if "STARTUP_MIGRATE=false" in label else 0.8
+        verdict = ("met" if median <= target else "MISSED") if label.startswith("production") else "not a target"
         print(f"cold start, start.sh to first 200 on /readyz, {label}: median {median:.2f}s of "
               f"{', '.join(f'{first:.2f}' for _, first in runs)}, listening at {listening:.2f}s   "
               f"(target <= {target}s: {verdict})")  # fmt: skip

@@ -342,8 +342,8 @@ NOTES_ATTACHMENT_CONTENT_TYPES = env(
     "NOTES_ATTACHMENT_CONTENT_TYPES", cast=Csv(), default="application/pdf,image/jpeg,image/png,text/plain"
 )
 
-# Start-up (start.sh -> apps/core/prepare.py): each step can be switched off, so migrations can run
-# as a one-off release job instead of in every replica.
+# Start-up (start.sh -> apps/core/prepare.py, then apps/core/release_steps.py): each step can be
+# switched off, so migrations can run as a one-off release job instead of in every replica.
 STARTUP_COLLECTSTATIC = env("STARTUP_COLLECTSTATIC", cast=boolean, default=True)
 STARTUP_MIGRATE = env("STARTUP_MIGRATE", cast=boolean, default=True)
 STARTUP_DB_WAIT_SECONDS = env("STARTUP_DB_WAIT_SECONDS", cast=non_negative_int, default=30)

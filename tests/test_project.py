@@ -30,8 +30,8 @@ def test_no_environment_reads_outside_the_settings_reader() -> None:
     # Each entry point names the settings module, and reads nothing else; by file and statement, not
     # line number, so an edit above it does not break the rule.
     entry_point = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")'
-    allowed = {f"{name}: {entry_point}" for name in ("manage.py", "config/wsgi.py", "scripts/new_app.py",
-                                                      "apps/core/prepare.py")}  # fmt: skip
+    allowed = {f"{name}: {entry_point}" for name in ("manage.py", "config/wsgi.py", "scripts/new_app.py")}
+    allowed.add(f"apps/core/prepare.py: settings_module = {entry_point}")  # it reads the module itself
     assert sorted(offenders) == sorted(allowed)
 
 

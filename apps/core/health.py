@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from apps.core.prepare import migrations_all_recorded, migrations_pending
+from apps.core.release_steps import migrations_all_recorded, migrations_pending
 
 # Migrations do not become unapplied under a running process; once all are seen applied, the
 # check is skipped for the life of the process.

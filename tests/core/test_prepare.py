@@ -1,4 +1,5 @@
-"""`manage.py prepare`, the release steps start.sh runs before gunicorn."""
+"""`manage.py prepare` and `python -m apps.core.prepare`: the database wait and the release steps start.sh
+runs before gunicorn."""
 
 import json
 import logging
@@ -11,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
+from django.db import connection
 from django.db.utils import ConnectionHandler
 
-from apps.core import prepare
-from apps.core.prepare import migration_files, migrations_all_recorded, postgresql_connection_parameters
+from apps.core import prepare, release_steps
+from apps.core.prepare import postgresql_connection_parameters
+from apps.core.release_steps import migration_files, migrations_all_recorded
 
 ROOT = Path(__file__).resolve().parents[2]
 # Django's own app, so these tests stand when the example apps are replaced (README).
@@ -26,7 +29,7 @@ ADMINS_LAST_MIGRATION = "0003_logentry_add_action_flag_choices"
 @pytest.mark.django_db
 def test_collects_static_files_and_migrates(settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
     settings.STATIC_ROOT = tmp_path / "static"
-    with caplog.at_level(logging.INFO, logger="apps.core.prepare"):
+    with caplog.at_level(logging.INFO, logger="apps.core.release_steps"):
         call_command("prepare")
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
     assert "admin/css/base.css" in manifest["paths"]
@@ -40,7 +43,7 @@ def test_each_step_can_be_switched_off(settings, tmp_path: Path, caplog: pytest.
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STARTUP_COLLECTSTATIC = False
     settings.STARTUP_MIGRATE = False
-    with caplog.at_level(logging.INFO, logger="apps.core.prepare"):
+    with caplog.at_level(logging.INFO, logger="apps.core.release_steps"):
         call_command("prepare")
     assert not (tmp_path / "static").exists()
     assert caplog.records == []
@@ -51,7 +54,7 @@ def test_gives_up_on_an_unreachable_database_with_a_clear_message(settings, monk
     settings.STARTUP_DB_WAIT_SECONDS = 0
 
     def refuse(database: object) -> None:
-        raise OperationalError("connection refused")
+        raise prepare.ConnectionRefused("connection refused")
 
     monkeypatch.setattr(prepare, "_connect_once", refuse)
     with pytest.raises(CommandError, match=r"did not answer within 0s \(STARTUP_DB_WAIT_SECONDS\): connection refused"):
@@ -68,7 +71,7 @@ def test_waits_for_the_database_to_come_up(settings, monkeypatch: pytest.MonkeyP
     def refuse_twice(database: dict[str, Any]) -> None:
         attempts.append(1)
         if len(attempts) < 3:
-            raise OperationalError("starting up")
+            raise prepare.ConnectionRefused("starting up")
         real(database)
 
     monkeypatch.setattr(prepare, "_connect_once", refuse_twice)
@@ -79,7 +82,7 @@ def test_waits_for_the_database_to_come_up(settings, monkeypatch: pytest.MonkeyP
 
 @pytest.mark.django_db
 def test_the_wait_connects_to_the_configured_database() -> None:
-    prepare.database_wait(timeout=0)  # PostgreSQL through its driver, SQLite through Django
+    prepare.database_wait(django_settings.DATABASES["default"], timeout=0)  # PostgreSQL: its driver; SQLite: Django
 
 
 @pytest.mark.parametrize(
@@ -107,10 +110,13 @@ def test_the_wait_connects_with_the_parameters_djangos_backend_uses(database: di
     assert postgresql_connection_parameters(database) == djangos
 
 
-def test_waiting_for_postgresql_loads_no_django_model_layer(tmp_path: Path) -> None:
+def test_waiting_for_postgresql_imports_nothing_of_django(tmp_path: Path) -> None:
     dead = socket.socket()
     dead.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
-    code = "import sys; from apps.core import prepare; print(prepare.main(), 'django.db.models' in sys.modules)"
+    code = (
+        "import sys; from apps.core import prepare; code = prepare.main(); "
+        "print(code, [m for m in sys.modules if m.split('.')[0] == 'django'])"
+    )
     try:
         result = run_start_up_steps(
             tmp_path,
@@ -121,18 +127,29 @@ def test_waiting_for_postgresql_loads_no_django_model_layer(tmp_path: Path) -> N
         )
     finally:
         dead.close()
-    assert result.stdout.split() == ["1", "False"]
+    assert result.stdout.split() == ["1", "[]"], result.stderr
 
 
-def test_an_unreachable_postgresql_is_an_operational_error_like_djangos() -> None:
+def test_an_unreachable_postgresql_is_a_refused_connection_with_the_drivers_reason() -> None:
     dead = socket.socket()
     dead.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
     database = {"ENGINE": "django.db.backends.postgresql", "NAME": "x", "HOST": "127.0.0.1"}
     try:
-        with pytest.raises(OperationalError):
+        with pytest.raises(prepare.ConnectionRefused, match="refused"):
             prepare._connect_once(database | {"PORT": dead.getsockname()[1], "OPTIONS": {"connect_timeout": 2}})
     finally:
         dead.close()
+
+
+def test_a_database_django_refuses_is_a_refused_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError, connections
+
+    def refuse() -> None:
+        raise OperationalError("unable to open database file")
+
+    monkeypatch.setattr(connections["default"], "ensure_connection", refuse)
+    with pytest.raises(prepare.ConnectionRefused, match="unable to open database file"):
+        prepare._connect_once({"ENGINE": "django.db.backends.sqlite3", "NAME": "/nowhere/db.sqlite3"})
 
 
 @pytest.mark.django_db
@@ -145,8 +162,8 @@ def test_when_the_files_prove_nothing_djangos_migrate_decides(
     settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
     settings.STARTUP_COLLECTSTATIC = False
-    monkeypatch.setattr(prepare, "migrations_all_recorded", lambda: False)
-    with caplog.at_level(logging.INFO, logger="apps.core.prepare"):
+    monkeypatch.setattr(release_steps, "migrations_all_recorded", lambda: False)
+    with caplog.at_level(logging.INFO, logger="apps.core.release_steps"):
         call_command("prepare")
     [applied] = [r for r in caplog.records if r.getMessage() == "migrations applied"]
     assert (applied.migrations_applied, applied.migration_check) == (0, "full")  # type: ignore[attr-defined]
@@ -159,9 +176,9 @@ def test_without_a_migrations_table_nothing_is_proved_applied(monkeypatch: pytes
 
 
 def test_app_configs_read_before_djangos_set_up_carry_the_registrys_labels(monkeypatch: pytest.MonkeyPatch) -> None:
-    registered = [config.label for config in prepare._app_configs()]
-    monkeypatch.setattr(prepare.apps, "ready", False)
-    assert [config.label for config in prepare._app_configs()] == registered
+    registered = [config.label for config in release_steps._app_configs()]
+    monkeypatch.setattr(release_steps.apps, "ready", False)
+    assert [config.label for config in release_steps._app_configs()] == registered
 
 
 @pytest.mark.django_db

@@ -1,13 +1,14 @@
-"""`manage.py prepare`: the release steps of apps.core.prepare, for a one-off job (Kubernetes'
-migrate job) or by hand. start.sh runs them with `python -m apps.core.prepare`, which sets Django
-up only when a step needs it."""
+"""`manage.py prepare`: what start.sh runs before gunicorn (apps/core/prepare.py), for a one-off job
+(Kubernetes' migrate job) or by hand: wait for the database, then the release steps."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS
 
-from apps.core import prepare
+from apps.core.prepare import DatabaseUnreachable, database_wait
+from apps.core.release_steps import release_steps_run
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            prepare.database_wait(timeout=settings.STARTUP_DB_WAIT_SECONDS)
-        except prepare.DatabaseUnreachable as exc:
+            database_wait(settings.DATABASES[DEFAULT_DB_ALIAS], timeout=settings.STARTUP_DB_WAIT_SECONDS)
+        except DatabaseUnreachable as exc:
             raise CommandError(str(exc)) from exc
-        prepare.release_steps_run()
+        release_steps_run()
