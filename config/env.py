@@ -39,6 +39,8 @@ __all__ = [
     "weak_secrets",
 ]
 
+# EX_CONFIG from sysexits.h: the exit status of a configuration error, not a crash.
+CONFIGURATION_ERROR_STATUS = 78
 # Django's own deploy check (security.W009) wants at least this many characters in SECRET_KEY.
 SECRET_KEY_MIN_LENGTH = 50
 # The prefix Django gives keys that are not for production; the development defaults carry it.
@@ -254,4 +256,4 @@ class Env:
             *(f"  - {problem}" for problem in self.problems),
         ]
         sys.stderr.write("\n".join(lines) + "\n")
-        raise SystemExit(78)  # EX_CONFIG from sysexits.h: a configuration error, not a crash
+        raise SystemExit(CONFIGURATION_ERROR_STATUS)

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from importlib import import_module
 from typing import Any
 
+from config.env import CONFIGURATION_ERROR_STATUS
+
 
 class DatabaseUnreachable(Exception):
     pass
@@ -24,6 +26,10 @@ class DatabaseUnreachable(Exception):
 
 class ConnectionRefused(Exception):
     """One attempt to connect failed; the message is the driver's (or Django's) reason."""
+
+
+class ConnectionMisconfigured(Exception):
+    """The driver refuses the connection's parameters themselves: waiting cannot help."""
 
 
 def database_wait(database: Mapping[str, Any], *, timeout: int) -> None:
@@ -64,6 +70,8 @@ def _connect_once(database: Mapping[str, Any]) -> None:
         driver.connect(**postgresql_connection_parameters(database)).close()
     except driver.OperationalError as exc:
         raise ConnectionRefused(str(exc)) from exc
+    except driver.ProgrammingError as exc:  # an option libpq does not know, say
+        raise ConnectionMisconfigured(str(exc).strip()) from exc
 
 
 # OPTIONS that Django's PostgreSQL backend acts on itself instead of passing them to the driver.
@@ -98,6 +106,9 @@ def main() -> int:
     except DatabaseUnreachable as exc:
         sys.stderr.write(f"prepare: {exc}\n")
         return 1
+    except ConnectionMisconfigured as exc:
+        sys.stderr.write(f"prepare: the database settings (DATABASE_URL) are refused by its driver: {exc}\n")
+        return CONFIGURATION_ERROR_STATUS
     if settings.STARTUP_COLLECTSTATIC or settings.STARTUP_MIGRATE:
         from apps.core.release_steps import release_steps_run
 

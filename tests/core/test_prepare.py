@@ -313,3 +313,16 @@ def test_start_up_exits_1_naming_the_wait_variable_when_the_database_never_answe
         dead.close()
     assert result.returncode == 1
     assert "prepare: The database (127.0.0.1) did not answer within 0s (STARTUP_DB_WAIT_SECONDS)" in result.stderr
+
+
+def test_start_up_exits_78_naming_database_url_when_the_driver_refuses_its_options(tmp_path: Path) -> None:
+    result = run_start_up_steps(
+        tmp_path,
+        *("-m", "apps.core.prepare"),
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/nothing?no_such_option=1",
+        STARTUP_DB_WAIT_SECONDS="30",  # refused at once: waiting cannot help
+    )
+    assert result.returncode == 78
+    assert "prepare: the database settings (DATABASE_URL) are refused by its driver" in result.stderr
+    assert '"no_such_option"' in result.stderr
+    assert "Traceback" not in result.stderr
