@@ -222,6 +222,17 @@ def metrics_cost_ms(api: chain.Api) -> tuple[float, float]:
     return cost["off_ms"], cost["on_ms"]
 
 
+def list_cost_ms(api: chain.Api) -> dict[str, float]:
+    """Milliseconds a request of (b), (c) and (c) with parts replaced, in one process (bench/list_cost.py)."""
+    env = {**api.env, "PYTHONPATH": str(chain.ROOT)}
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.list_cost", EMAIL], cwd=chain.ROOT, env=env, check=True, capture_output=True,
+        text=True,
+    ).stdout  # fmt: skip
+    costs: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return costs
+
+
 def serve(database_url: str, workdir: Path, **settings: str) -> chain.Api:
     """The API with the plain-Django reference beside it, on this project's gunicorn defaults."""
     return chain.start_api(database_url, workdir / f"api-{chain.free_port()}", args=("bench.plain_django:application",),
@@ -310,6 +321,7 @@ class Figures:
     accounts: dict[str, list[Result]]
     compared: dict[str, Result]  # (b) and (c) in each configuration, measured in turn
     metrics_cost: tuple[float, float]  # (c) ms a request with metrics off and on, in one process
+    list_cost: dict[str, float]  # ms a request of (b), (c) and (c) with parts replaced, in one process
     big_table: dict[str, Result]
 
 
@@ -328,9 +340,11 @@ def measure(database_url: str, workdir: Path, servers: contextlib.ExitStack) -> 
     user_id = register(default, EMAIL)
     compared: dict[str, Result] = {}
     metrics_cost = (0.0, 0.0)
+    list_cost: dict[str, float] = {}
     if EXAMPLE_APP:
         add_notes(database_url, user_id, 0, NOTES)
         metrics_cost = metrics_cost_ms(default)
+        list_cost = list_cost_ms(default)
         loads = {"(b) default": plain_list(default, user_id), "(c) default": drf_list(default)}
         for label, count in WORKER_COUNTS.items():
             if count != DEFAULT_WORKERS:
@@ -363,7 +377,7 @@ def measure(database_url: str, workdir: Path, servers: contextlib.ExitStack) -> 
             cold[f"{lock} lock, {label}"] = [
                 cold_start_seconds(database_url, workdir, STARTUP_MIGRATE=migrate, PATH=path) for _ in range(5)
             ]
-    return Figures(main, queries, memory, cold, accounts, compared, metrics_cost, big_table)
+    return Figures(main, queries, memory, cold, accounts, compared, metrics_cost, list_cost, big_table)
 
 
 def main() -> int:
@@ -382,6 +396,7 @@ def main() -> int:
     report_accounts(figures.accounts, token_queries=figures.queries["token"])
     if EXAMPLE_APP:
         report_compared(figures.compared, figures.metrics_cost, figures.big_table)
+        report_list_cost(figures.list_cost)
     else:
         print("\n(b), (c), the worker counts and the levers measure the example notes app, which is not installed.")
     return 0
@@ -472,6 +487,15 @@ def report_compared(
           f"{NOTES + BIG_TABLE_NOTES:,}, in turn: {big.requests_per_second:,.0f} against "
           f"{small.requests_per_second:,.0f} req/s ({change:+.0%}; target within 10%: "
           f"{'met' if abs(change) <= 0.10 else 'MISSED'})")  # fmt: skip
+
+
+def report_list_cost(list_cost: dict[str, float]) -> None:
+    print("\nWhere (c)'s time goes: in one process, straight through the WSGI handler, in turn; each part "
+          "replaced by its cheapest stand-in (bench/list_cost.py):")  # fmt: skip
+    print("| variant | ms a request | (b)'s ms / its ms |")
+    print("|---|---:|---:|")
+    for name, ms in list_cost.items():
+        print(f"| {name} | {ms:.2f} | {list_cost['(b)'] / ms:.2f} |")
 
 
 def report(figures: Figures) -> None:
