@@ -1,9 +1,11 @@
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from apps.users.models import User
 from apps.users.tokens import SessionRefreshToken
@@ -37,6 +39,16 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _throttle_windows_that_do_not_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Throttle windows are fixed (apps/core/throttling.py): a test whose requests straddle the end of
+    # a minute would see its count start again and fail, now and then. The throttles' clock (DRF's
+    # `timer`) stands a second into the next hour, in a window no test outlives and the database
+    # throttle's sweep of ended windows leaves alone.
+    stopped = (int(time.time()) // 3600 + 1) * 3600 + 1
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: stopped)
 
 
 @pytest.fixture
