@@ -32,6 +32,7 @@ from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_NAME = "api.test"
+DAY_SECONDS = 86_400
 POSTGRES_ADMIN_URL = os.environ.get("E2E_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 TEMPLATE_VARIABLES = (
     "API_UPSTREAM",
@@ -42,6 +43,15 @@ TEMPLATE_VARIABLES = (
     "TLS_CERTIFICATE_KEY",
     "MEDIA_ROOT",
 )
+
+
+def clear_of_midnight(margin_seconds: float = 300) -> None:
+    """Returns once the UTC day has `margin_seconds` left. Throttle windows are fixed and a day's
+    ends at midnight UTC (apps/core/throttling.py), so a test counting against a per-day limit must
+    not straddle it: its count would start again."""
+    left = DAY_SECONDS - time.time() % DAY_SECONDS
+    if left < margin_seconds:
+        time.sleep(left + 1)
 
 
 def free_port() -> int:

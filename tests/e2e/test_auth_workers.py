@@ -27,6 +27,7 @@ def api(workdir: Path) -> Iterator[chain.Api]:
     database_url = chain.create_database()
     # Served directly, as `make run` does: no proxy, so the client address is the TCP peer. A
     # limit per day, so no window ends during a test.
+    chain.clear_of_midnight()
     api = chain.start_api(database_url, workdir / "auth-workers", WEB_CONCURRENCY=str(WORKERS),
                           BEHIND_PROXY="false", SECURE_SSL_REDIRECT="false",
                           THROTTLE_AUTH_RATE=f"{AUTH_LIMIT}/day")  # fmt: skip

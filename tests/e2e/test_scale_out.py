@@ -24,6 +24,7 @@ def cache_prefix() -> Iterator[str]:
 
 
 def test_throttle_limit_holds_across_two_instances(database_url: str, workdir: Path, cache_prefix: str) -> None:
+    chain.clear_of_midnight()
     shared = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": cache_prefix, "THROTTLE_ANON_RATE": "6/day",
               "SECURE_SSL_REDIRECT": "false", "WEB_CONCURRENCY": "2"}  # fmt: skip
     replicas = [chain.start_api(database_url, workdir / f"redis-{i}", **shared) for i in range(2)]
@@ -41,6 +42,7 @@ def test_throttle_limit_holds_across_two_instances(database_url: str, workdir: P
 
 
 def test_parallel_requests_cannot_slip_past_the_limit(database_url: str, workdir: Path, cache_prefix: str) -> None:
+    chain.clear_of_midnight()
     limit = 20
     shared = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": cache_prefix, "THROTTLE_ANON_RATE": f"{limit}/day",
               "SECURE_SSL_REDIRECT": "false", "WEB_CONCURRENCY": "3"}  # fmt: skip
