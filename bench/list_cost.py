@@ -13,7 +13,7 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
@@ -38,6 +38,15 @@ def get(path: str, query: str = "", authorization: str = "") -> bytes:
     return content
 
 
+@contextlib.contextmanager
+def replaced(*parts: tuple[Any, str, Any]) -> Iterator[None]:
+    """Each (object, attribute, stand-in) in place for the block."""
+    with contextlib.ExitStack() as stack:
+        for target, attribute, value in parts:
+            stack.enter_context(mock.patch.object(target, attribute, value))
+        yield
+
+
 def main(email: str) -> None:
     from apps.notes.serializers import NoteSerializer
     from apps.notes.views import NoteViewSet
@@ -57,37 +66,27 @@ def main(email: str) -> None:
                 "updated_at": note.updated_at.isoformat().replace("+00:00", "Z"),
             }  # fmt: skip
 
-    def replaced(*parts: tuple[Any, str, Any]) -> Callable[[], contextlib.AbstractContextManager[None]]:
-        @contextlib.contextmanager
-        def patches() -> Iterator[None]:
-            with contextlib.ExitStack() as stack:
-                for target, attribute, value in parts:
-                    stack.enter_context(mock.patch.object(target, attribute, value))
-                yield
-
-        return patches
-
     session_from_memory = (SessionCheckedJWTAuthentication, "get_user", lambda self, token: user)
     no_filters = (NoteViewSet, "filter_backends", [])
     hand_written = (NoteViewSet, "serializer_class", HandWrittenNoteSerializer)
     plain = ("/bench/plain-notes/", f"owner={user.pk}", "")
     listing = ("/api/v1/notes/", "", authorization)
     variants = {
-        "(b)": (plain, replaced()),
-        "(c)": (listing, replaced()),
-        "(c), session check from memory": (listing, replaced(session_from_memory)),
-        "(c), no filter backends": (listing, replaced(no_filters)),
-        "(c), hand-written serialization": (listing, replaced(hand_written)),
-        "(c), all three": (listing, replaced(session_from_memory, no_filters, hand_written)),
+        "(b)": (plain, ()),
+        "(c)": (listing, ()),
+        "(c), session check from memory": (listing, (session_from_memory,)),
+        "(c), no filter backends": (listing, (no_filters,)),
+        "(c), hand-written serialization": (listing, (hand_written,)),
+        "(c), all three": (listing, (session_from_memory, no_filters, hand_written)),
     }
-    with replaced(hand_written)():
+    with replaced(hand_written):
         stand_in = json.loads(get(*listing))
     assert stand_in == json.loads(get(*listing)), "the hand-written stand-in must answer what the list answers"
 
     seconds: dict[str, list[float]] = {name: [] for name in variants}
     for round_number in range(ROUNDS + 1):  # the first round warms up and is not counted
-        for name, (request, patches) in variants.items():
-            with patches():
+        for name, (request, parts) in variants.items():
+            with replaced(*parts):
                 started = time.perf_counter()
                 for _ in range(REQUESTS):
                     get(*request)

@@ -21,6 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 import redis
@@ -200,36 +201,32 @@ def bearer(api: chain.Api, email: str = EMAIL) -> tuple[str, ...]:
     return ("-H", f"Authorization: Bearer {tokens['access']}")
 
 
-def query_counts(api: chain.Api) -> dict[str, int]:
-    env = {**api.env, "PYTHONPATH": str(chain.ROOT)}
+def in_process(api: chain.Api, module: str, *args: str, **variables: str) -> Any:
+    """Runs `python -m <module> args` with the server's environment (plus `variables`) and returns
+    the JSON its last line prints: the bench's one-process measurements."""
+    env = {**api.env, "PYTHONPATH": str(chain.ROOT), **variables}
     output = subprocess.run(
-        [sys.executable, "-m", "bench.query_counts", EMAIL, PASSWORD], cwd=chain.ROOT, env=env,
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        [sys.executable, "-m", module, *args], cwd=chain.ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def query_counts(api: chain.Api) -> dict[str, int]:
+    counts: dict[str, int] = in_process(api, "bench.query_counts", EMAIL, PASSWORD)
+    return counts
 
 
 def metrics_cost_ms(api: chain.Api) -> tuple[float, float]:
     """(c)'s milliseconds a request with metrics off and on, in one process (bench/metrics_cost.py)."""
     with tempfile.TemporaryDirectory(prefix="bench-metrics-") as samples:
-        env = {**api.env, "PYTHONPATH": str(chain.ROOT), "METRICS_PORT": str(chain.free_port()),
-               "PROMETHEUS_MULTIPROC_DIR": samples}  # fmt: skip
-        output = subprocess.run(
-            [sys.executable, "-m", "bench.metrics_cost", EMAIL], cwd=chain.ROOT, env=env,
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-    cost = json.loads(output.strip().splitlines()[-1])
+        cost = in_process(api, "bench.metrics_cost", EMAIL, METRICS_PORT=str(chain.free_port()),
+                          PROMETHEUS_MULTIPROC_DIR=samples)  # fmt: skip
     return cost["off_ms"], cost["on_ms"]
 
 
 def list_cost_ms(api: chain.Api) -> dict[str, float]:
     """Milliseconds a request of (b), (c) and (c) with parts replaced, in one process (bench/list_cost.py)."""
-    env = {**api.env, "PYTHONPATH": str(chain.ROOT)}
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.list_cost", EMAIL], cwd=chain.ROOT, env=env, check=True, capture_output=True,
-        text=True,
-    ).stdout  # fmt: skip
-    costs: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    costs: dict[str, float] = in_process(api, "bench.list_cost", EMAIL)
     return costs
 
 
@@ -372,10 +369,11 @@ def measure(database_url: str, workdir: Path, servers: contextlib.ExitStack) -> 
             {f"{NOTES:,} notes": drf_list(default), f"{BIG_TABLE_NOTES:,} notes": drf_list(default, BIG_EMAIL)}
         )
     cold = {}
-    for lock, path in (("production", production_environment(workdir)), ("development", os.environ["PATH"])):
+    # The development lock is this interpreter's environment, which the harness puts first on PATH.
+    for lock, path in (("production", {"PATH": production_environment(workdir)}), ("development", {})):
         for label, migrate in (("STARTUP_MIGRATE=false", "false"), ("migration check, nothing to do", "true")):
             cold[f"{lock} lock, {label}"] = [
-                cold_start_seconds(database_url, workdir, STARTUP_MIGRATE=migrate, PATH=path) for _ in range(5)
+                cold_start_seconds(database_url, workdir, STARTUP_MIGRATE=migrate, **path) for _ in range(5)
             ]
     return Figures(main, queries, memory, cold, accounts, compared, metrics_cost, list_cost, big_table)
 

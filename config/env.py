@@ -23,6 +23,7 @@ from decouple import AutoConfig, Csv, UndefinedValueError, undefined
 REQUIRED = undefined  # the default of a variable that must be set
 
 __all__ = [
+    "CONFIGURATION_ERROR_STATUS",
     "GENERATE_KEY_HINT",
     "REQUIRED",
     "Csv",
